@@ -1,1 +1,1 @@
-return 0;
+return await IdentityServer.Cli.CommandLine.RunAsync(args);

@@ -1,0 +1,148 @@
+using System.Net;
+using IdentityServer.Config;
+using IdentityServer.Errors;
+using IdentityServer.Health;
+using IdentityServer.Logging;
+using IdentityServer.Persistence;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serilog;
+
+namespace IdentityServer.Hosting;
+
+/// <summary>What `serve` was asked to do.</summary>
+public sealed record ServeRequest(IReadOnlyList<string> ConfigFiles, bool Dev = false, bool WatchCourier = false)
+{
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+    /// <summary>Overrides both listener ports (tests use 0 for free ports).</summary>
+    public int? PortOverride { get; init; }
+}
+
+/// <summary>Raised for a problem that stops the server from starting; the message is for a person.</summary>
+public sealed class StartupException(string message) : Exception(message);
+
+/// <summary>A started server and the addresses its two listeners are bound to.</summary>
+public sealed class RunningServer(WebApplication app, Uri publicUrl, Uri adminUrl) : IAsyncDisposable
+{
+    public WebApplication App { get; } = app;
+    public Uri PublicUrl { get; } = publicUrl;
+    public Uri AdminUrl { get; } = adminUrl;
+    public IServiceProvider Services => App.Services;
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+public static class ServerApp
+{
+    public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
+        System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+
+    /// <summary>Loads and checks everything `serve` needs, then builds the web application.</summary>
+    public static async Task<WebApplication> BuildAsync(ServeRequest request, CancellationToken ct = default)
+    {
+        var env = request.Environment ?? ProcessEnvironment();
+        var loaded = ConfigLoader.Load(request.ConfigFiles, env);
+        if (!loaded.IsValid || loaded.Config is null)
+            throw new StartupException("The configuration is invalid:\n" + string.Join("\n", loaded.Problems.Select(p => "  " + p)));
+        var config = loaded.Config;
+
+        var logger = LoggingSetup.Create(config.Log);
+        var dsnSource = loaded.DsnSource == ConfigValueSource.Environment ? "the DSN environment variable" : "the configuration file";
+        Dsn dsn;
+        try { dsn = Dsn.Parse(config.Dsn); }
+        catch (DsnException e) { throw new StartupException($"The DSN from {dsnSource} is invalid: {e.Message}"); }
+
+        logger.Information("Using the {StoreKind} store at {Dsn} (DSN from {DsnSource})", dsn.KindName, dsn.Redacted, dsnSource);
+        if (dsn.Kind == StoreKind.Memory)
+            logger.Warning("The DSN is `memory`: every identity and session lives in this process only and is LOST when it stops. Use sqlite:// or postgres:// for anything but a quick try.");
+
+        var store = new Store(dsn);
+        try
+        {
+            var unreachable = await store.CheckAsync(ct);
+            if (unreachable is not null)
+                throw new StartupException($"Cannot reach the {dsn.KindName} database at {dsn.Redacted}: {unreachable}");
+            if (config.Database.MigrateOnStart)
+            {
+                var applied = await store.MigrateAsync(ct);
+                if (applied.Count > 0)
+                    logger.Information("Applied {Count} database migrations: {Migrations}", applied.Count, string.Join(", ", applied));
+            }
+            else
+            {
+                var pending = await store.PendingMigrationsAsync(ct);
+                if (pending.Count > 0)
+                    throw new StartupException(
+                        $"The {dsn.KindName} database at {dsn.Redacted} is not migrated ({pending.Count} migrations pending). " +
+                        "Run `migrate sql -e --yes` (with the DSN environment variable) or `migrate sql -c <config> --yes` first, " +
+                        "or set database.migrate_on_start: true in the configuration.");
+            }
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServerApp).Assembly.GetName().Name });
+        builder.Host.UseSerilog(logger, dispose: false);
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(loaded);
+        store.Register(builder.Services);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            Listen(k, config.Serve.Public, request.PortOverride, Listener.Public);
+            Listen(k, config.Serve.Admin, request.PortOverride, Listener.Admin);
+        });
+
+        var app = builder.Build();
+        app.UseRequestIds();
+        app.UseKratosErrors();
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.MessageTemplate = "{RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms (request {RequestId})";
+            o.EnrichDiagnosticContext = (diag, http) => diag.Set("RequestId", http.TraceIdentifier);
+        });
+        app.UseRouting();
+        app.UseListenerSeparation();
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions k, ListenerConfig listener, int? portOverride, Listener tag)
+    {
+        var port = portOverride ?? listener.Port;
+        var host = string.IsNullOrEmpty(listener.Host) ? "0.0.0.0" : listener.Host;
+        if (host is "localhost")
+            k.ListenLocalhost(port, o => Listeners.Tag(o, tag));
+        else if (IPAddress.TryParse(host, out var ip))
+            k.Listen(ip, port, o => Listeners.Tag(o, tag));
+        else
+            k.Listen(Dns.GetHostAddresses(host).First(), port, o => Listeners.Tag(o, tag));
+    }
+
+    public static void MapEndpoints(WebApplication app)
+    {
+        app.MapHealth();
+        // Kratos also answers the probes under /admin on the admin listener.
+        app.MapAdmin().MapHealth();
+    }
+
+    /// <summary>Builds and starts the server; returns the bound listener addresses.</summary>
+    public static async Task<RunningServer> StartAsync(ServeRequest request, CancellationToken ct = default)
+    {
+        var app = await BuildAsync(request, ct);
+        await app.StartAsync(ct);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1"))).ToList();
+        // Kestrel reports endpoints in the order they were configured: public first, then admin.
+        return new RunningServer(app, addresses[0], addresses[1]);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+
+namespace IdentityServer.Persistence;
+
+/// <summary>
+/// The database behind the server: which provider, how to open contexts, migrations and the
+/// readiness probe. One instance per process.
+/// </summary>
+public sealed class Store : IDisposable
+{
+    private readonly SqliteConnection? _memoryKeepAlive;
+
+    public Store(Dsn dsn)
+    {
+        Dsn = dsn;
+        if (dsn.Kind == StoreKind.Memory)
+        {
+            // The in-memory database exists only while a connection to it is open.
+            _memoryKeepAlive = new SqliteConnection(dsn.ConnectionString);
+            _memoryKeepAlive.Open();
+        }
+        if (dsn.Kind == StoreKind.Sqlite && dsn.SqliteDirectory is { } dir)
+            Directory.CreateDirectory(dir);
+    }
+
+    public Dsn Dsn { get; }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        if (Dsn.IsSqlite)
+            options.UseSqlite(Dsn.ConnectionString);
+        else
+            options.UseNpgsql(Dsn.ConnectionString);
+        // Migrations are hand-written SQL, so there is no model snapshot to compare against.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    /// <summary>Registers <see cref="AppDbContext"/> as the provider's context, pooled.</summary>
+    public void Register(IServiceCollection services)
+    {
+        services.AddSingleton(this);
+        if (Dsn.IsSqlite)
+            services.AddDbContextPool<AppDbContext, SqliteDbContext>(Configure);
+        else
+            services.AddDbContextPool<AppDbContext, PostgresDbContext>(Configure);
+    }
+
+    /// <summary>Opens a context outside of dependency injection (command line, tests).</summary>
+    public AppDbContext CreateContext()
+    {
+        if (Dsn.IsSqlite)
+        {
+            var b = new DbContextOptionsBuilder<SqliteDbContext>();
+            Configure(b);
+            return new SqliteDbContext(b.Options);
+        }
+        var p = new DbContextOptionsBuilder<PostgresDbContext>();
+        Configure(p);
+        return new PostgresDbContext(p.Options);
+    }
+
+    public async Task<IReadOnlyList<string>> PendingMigrationsAsync(CancellationToken ct = default)
+    {
+        await using var db = CreateContext();
+        return (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
+    {
+        await using var db = CreateContext();
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0)
+            await db.Database.MigrateAsync(ct);
+        return pending;
+    }
+
+    /// <summary>Checks that the database answers a trivial query; returns the failure or null.</summary>
+    public async Task<string?> CheckAsync(CancellationToken ct = default)
+    {
+        DbConnection connection = Dsn.IsSqlite
+            ? new SqliteConnection(Dsn.ConnectionString)
+            : new NpgsqlConnection(Dsn.ConnectionString);
+        await using (connection)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromSeconds(3));
+                await connection.OpenAsync(timeout.Token);
+                await using var cmd = connection.CreateCommand();
+                cmd.CommandText = "SELECT 1";
+                await cmd.ExecuteScalarAsync(timeout.Token);
+                return null;
+            }
+            catch (Exception e) when (e is DbException or OperationCanceledException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                // Pooled connections to a database that went away are dead; drop them so that the
+                // next probe opens fresh ones and sees the database come back.
+                if (connection is NpgsqlConnection npgsql)
+                    NpgsqlConnection.ClearPool(npgsql);
+                return e is OperationCanceledException ? "the database did not answer within 3 seconds" : e.Message;
+            }
+        }
+    }
+
+    public void Dispose() => _memoryKeepAlive?.Dispose();
+}
