@@ -104,4 +104,10 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
 public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) : AppDbContext(options)
 {
     protected override string JsonColumnType => "TEXT";
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+        b.HasDbFunction(typeof(SqliteJson).GetMethod(nameof(SqliteJson.Extract))!).HasName("json_extract").IsBuiltIn();
+    }
 }

@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using IdentityServer.Errors;
+using IdentityServer.Hosting;
+using IdentityServer.Persistence;
+
+namespace IdentityServer.Identities;
+
+/// <summary>The admin identities API (admin listener only).</summary>
+public static class AdminIdentityEndpoints
+{
+    public const int BatchLimit = 2000;
+
+    private static readonly HashSet<string> ReadOnlyFields =
+        ["id", "credentials", "schema_url", "state_changed_at", "created_at", "updated_at"];
+
+    public static void MapAdminIdentities(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapAdmin();
+        admin.MapPost("/identities", Create);
+        admin.MapGet("/identities", List);
+        admin.MapPatch("/identities", Batch);
+        admin.MapGet("/identities/{id}", Get);
+        admin.MapGet("/identities/by/external/{externalId}", GetByExternalId);
+        admin.MapPut("/identities/{id}", Replace);
+        admin.MapPatch("/identities/{id}", Patch);
+        admin.MapDelete("/identities/{id}", Delete);
+        admin.MapDelete("/identities/{id}/credentials/{type}", DeleteCredential);
+    }
+
+    private static JsonObject Render(Identity identity, IIdentitySchemas schemas, IReadOnlyCollection<string> include, bool withCredentials = true) =>
+        IdentityJson.Render(identity, schemas.PublicUrl(identity.SchemaId), withCredentials, include, withAdminMetadata: true);
+
+    private static IResult Json(JsonNode body, int status = 200) =>
+        Results.Content(body.ToJsonString(), "application/json; charset=utf-8", statusCode: status);
+
+    private static Guid ParseId(string id) =>
+        Guid.TryParse(id, out var g) ? g : throw KratosError.NotFound($"No identity with the id \"{id}\" exists.");
+
+    private static async Task<Identity> Load(IdentityManager manager, string id, CancellationToken ct) =>
+        await manager.FindAsync(ParseId(id), ct) ?? throw KratosError.NotFound("Unable to locate the resource");
+
+    private static IReadOnlyList<string> Include(HttpRequest request) =>
+        request.Query["include_credential"].Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
+
+    private static async Task<IResult> Create(HttpRequest request, IdentityManager manager, IIdentitySchemas schemas, CancellationToken ct)
+    {
+        var draft = IdentityDraft.Parse(await IdentityDraft.ReadBodyAsync(request, ct), requireState: false);
+        var identity = await manager.CreateAsync(draft, ct);
+        return Results.Content(Render(identity, schemas, []).ToJsonString(), "application/json; charset=utf-8", statusCode: 201);
+    }
+
+    private static async Task<IResult> Get(string id, HttpRequest request, IdentityManager manager, IIdentitySchemas schemas, CancellationToken ct) =>
+        Json(Render(await Load(manager, id, ct), schemas, Include(request)));
+
+    private static async Task<IResult> GetByExternalId(string externalId, HttpRequest request, IdentityManager manager, IIdentitySchemas schemas, CancellationToken ct) =>
+        Json(Render(await manager.FindByExternalIdAsync(externalId, ct) ?? throw KratosError.NotFound("Unable to locate the resource"), schemas, Include(request)));
+
+    private static async Task<IResult> Replace(string id, HttpRequest request, IdentityManager manager, IIdentitySchemas schemas, CancellationToken ct)
+    {
+        var identity = await Load(manager, id, ct);
+        var draft = IdentityDraft.Parse(await IdentityDraft.ReadBodyAsync(request, ct), requireState: true, replace: true);
+        return Json(Render(await manager.ReplaceAsync(identity, draft, ct), schemas, []));
+    }
+
+    private static async Task<IResult> Patch(string id, HttpRequest request, IdentityManager manager, IIdentitySchemas schemas, CancellationToken ct)
+    {
+        var identity = await Load(manager, id, ct);
+        ErrorHandling.LimitBody(request.HttpContext, 1024 * 1024);
+        JsonNode? body;
+        try { body = await JsonNode.ParseAsync(request.Body, cancellationToken: ct); }
+        catch (System.Text.Json.JsonException e) { throw KratosError.BadRequest("The request body is not valid JSON: " + e.Message); }
+        var operations = JsonPatch.Parse(body);
+        foreach (var op in operations)
+        {
+            foreach (var pointer in new[] { op.Path, op.From })
+            {
+                var field = pointer?.TrimStart('/').Split('/')[0];
+                if (field is not null && ReadOnlyFields.Contains(field) && !(op.Op == "test" && pointer == op.Path))
+                    throw KratosError.BadRequest($"The field `{field}` cannot be changed with a patch.");
+            }
+        }
+        var current = Render(identity, schemas, [], withCredentials: false);
+        var patched = JsonPatch.Apply(current, operations) as JsonObject
+            ?? throw KratosError.BadRequest("The patched identity is not an object.");
+        var draft = IdentityDraft.Parse(patched, requireState: false, replace: true);
+        return Json(Render(await manager.ReplaceAsync(identity, draft, ct), schemas, []));
+    }
+
+    private static async Task<IResult> Delete(string id, IdentityManager manager, CancellationToken ct)
+    {
+        await manager.DeleteAsync(await Load(manager, id, ct), ct);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> DeleteCredential(string id, string type, HttpRequest request, IdentityManager manager, CancellationToken ct)
+    {
+        await manager.DeleteCredentialAsync(await Load(manager, id, ct), type, request.Query["identifier"].LastOrDefault(), ct);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> List(HttpContext context, AppDbContext db, IIdentitySchemas schemas, CancellationToken ct)
+    {
+        var list = IdentityList.FromQuery(context.Request.Query);
+        var (page, next) = await list.RunAsync(db, ct);
+        var links = new List<string>();
+        var basePath = context.Request.Path.ToString();
+        var keep = context.Request.Query.Where(q => q.Key is not ("page_token" or "page" or "per_page" or "page_size"))
+            .SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}")).ToList();
+        string Link(string? token) =>
+            basePath + "?" + string.Join("&", keep.Append($"page_size={list.PageSize}").Concat(token is null ? [] : [$"page_token={token}"]));
+        links.Add($"<{Link(null)}>; rel=\"first\"");
+        if (next is { } n)
+            links.Add($"<{Link(IdentityList.EncodeToken(n))}>; rel=\"next\"");
+        context.Response.Headers["Link"] = string.Join(",", links);
+        var body = new JsonArray(page.Select(i => (JsonNode)IdentityJson.Render(i, schemas.PublicUrl(i.SchemaId),
+            withCredentials: list.IncludeCredential.Count > 0, list.IncludeCredential, withAdminMetadata: true)).ToArray());
+        return Json(body);
+    }
+
+    private static async Task<IResult> Batch(HttpContext context, IdentityManager manager, CancellationToken ct)
+    {
+        var body = await IdentityDraft.ReadBodyAsync(context.Request, ct);
+        if (body["identities"] is not JsonArray items)
+            throw KratosError.BadRequest("The field `identities` must be an array of patches.");
+        if (items.Count > BatchLimit)
+            throw KratosError.BadRequest($"A batch takes at most {BatchLimit} identities; this one has {items.Count}.");
+        var results = new JsonArray();
+        foreach (var item in items)
+        {
+            var patchId = item?["patch_id"] is JsonValue p && p.TryGetValue<string>(out var pid) ? pid : null;
+            var result = new JsonObject();
+            try
+            {
+                if (item?["create"] is not JsonObject create)
+                    throw KratosError.BadRequest("Each patch needs a `create` object.");
+                var identity = await manager.CreateAsync(IdentityDraft.Parse(create, requireState: false), ct);
+                result["action"] = "create";
+                result["identity"] = identity.Id.ToString();
+            }
+            catch (KratosError e)
+            {
+                result["action"] = "error";
+                result["error"] = e.ToJson(context.TraceIdentifier)["error"]!.DeepClone();
+            }
+            if (patchId is not null) result["patch_id"] = patchId;
+            results.Add(result);
+        }
+        return Json(new JsonObject { ["identities"] = results });
+    }
+}
