@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace IdentityServer.Identities.Schemas;
+
+/// <summary>
+/// A loaded identity schema: the configured id and URL, the document as written, and the compiled
+/// form used for validation. The identity schema is an object schema whose <c>properties.traits</c>
+/// describes the traits.
+/// </summary>
+public sealed class IdentitySchema
+{
+    private readonly ConcurrentDictionary<string, NJsonSchema.JsonSchema> _compiledParts = new();
+
+    private IdentitySchema(string id, string url, JsonObject document, NJsonSchema.JsonSchema compiled)
+    {
+        Id = id;
+        Url = url;
+        Document = document;
+        Compiled = compiled;
+    }
+
+    public string Id { get; }
+
+    /// <summary>The URL from configuration (<c>file://</c>, <c>base64://</c>, <c>http(s)://</c>).</summary>
+    public string Url { get; }
+
+    /// <summary>The schema document as loaded; callers must not modify it.</summary>
+    public JsonObject Document { get; }
+
+    /// <summary>The <c>properties.traits</c> sub-schema, if present.</summary>
+    public JsonObject? TraitsSchema => Document["properties"]?["traits"] as JsonObject;
+
+    internal NJsonSchema.JsonSchema Compiled { get; }
+
+    /// <summary>The schema as JSON text, compact, in the original key order.</summary>
+    public string ToJson() => Document.ToJsonString();
+
+    /// <summary>Parses and compiles a schema document.</summary>
+    /// <exception cref="IdentitySchemaLoadException">The document is not a JSON object or not a valid schema.</exception>
+    public static IdentitySchema Parse(string id, string url, string json)
+    {
+        JsonObject document;
+        try
+        {
+            document = JsonNode.Parse(json) as JsonObject
+                ?? throw new IdentitySchemaLoadException(id, "the schema document is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new IdentitySchemaLoadException(id, "the schema document is not valid JSON: " + e.Message, e);
+        }
+
+        return new IdentitySchema(id, url, document, Compile(id, document));
+    }
+
+    /// <summary>
+    /// Compiles a part of this schema (for example the branch of a conditional) on its own, keeping the
+    /// document's definitions so local references still resolve. Cached per JSON pointer.
+    /// </summary>
+    internal NJsonSchema.JsonSchema CompilePart(string pointer, JsonNode part) =>
+        _compiledParts.GetOrAdd(pointer, _ =>
+        {
+            var standalone = part is JsonObject obj ? (JsonObject)obj.DeepClone() : new JsonObject();
+            foreach (var key in new[] { "definitions", "$defs" })
+            {
+                if (Document[key] is JsonNode defs && !standalone.ContainsKey(key))
+                {
+                    standalone[key] = defs.DeepClone();
+                }
+            }
+            return Compile(Id, standalone);
+        });
+
+    private static NJsonSchema.JsonSchema Compile(string id, JsonObject document)
+    {
+        var prepared = SchemaPreparer.Prepare(document);
+        try
+        {
+            return NJsonSchema.JsonSchema.FromJsonAsync(prepared.ToJsonString()).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is Newtonsoft.Json.JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            throw new IdentitySchemaLoadException(id, "the schema could not be compiled: " + e.Message, e);
+        }
+    }
+}
