@@ -12,6 +12,19 @@ public sealed class KratosConfig
     public ServeConfig Serve { get; set; } = new();
     public LogConfig Log { get; set; } = new();
     public DatabaseConfig Database { get; set; } = new();
+    public IdentityConfig Identity { get; set; } = new();
+    public HashersConfig Hashers { get; set; } = new();
+}
+public sealed class IdentityConfig
+{
+    public string DefaultSchemaId { get; set; } = "default";
+    public List<IdentitySchemaConfig> Schemas { get; set; } = [];
+}
+public sealed class IdentitySchemaConfig { public string Id { get; set; } = ""; public string Url { get; set; } = ""; }
+public sealed class HashersConfig
+{
+    public string Algorithm { get; set; } = "bcrypt";
+    public int BcryptCost { get; set; } = 12;
 }
 public sealed class ServeConfig
 {
@@ -67,6 +80,17 @@ public static class ConfigLoader
             if (Get("log", "level") is { } ll) c.Log.Level = ll;
             if (Get("log", "format") is { } lf) c.Log.Format = lf;
             if (Get("database", "migrate_on_start") is { } mm) c.Database.MigrateOnStart = mm == "true";
+            if (Get("serve", "public", "base_url") is { } pb) c.Serve.Public.BaseUrl = pb;
+            if (Get("identity", "default_schema_id") is { } ds) c.Identity.DefaultSchemaId = ds;
+            if (Get("hashers", "algorithm") is { } ha) c.Hashers.Algorithm = ha;
+            if (Get("hashers", "bcrypt", "cost") is { } hc) c.Hashers.BcryptCost = int.Parse(hc);
+            if (root.Children.TryGetValue(new YamlScalarNode("identity"), out var idn) && idn is YamlMappingNode idm
+                && idm.Children.TryGetValue(new YamlScalarNode("schemas"), out var sn) && sn is YamlSequenceNode seq)
+                c.Identity.Schemas = seq.Children.OfType<YamlMappingNode>().Select(m => new IdentitySchemaConfig
+                {
+                    Id = ((YamlScalarNode)m[new YamlScalarNode("id")]).Value!,
+                    Url = ((YamlScalarNode)m[new YamlScalarNode("url")]).Value!,
+                }).ToList();
         }
         if (env.TryGetValue("DSN", out var e)) { c.Dsn = e; src = ConfigValueSource.Environment; }
         if (env.TryGetValue("SERVE_PUBLIC_PORT", out var p2)) c.Serve.Public.Port = int.Parse(p2);

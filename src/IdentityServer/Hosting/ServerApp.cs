@@ -2,6 +2,9 @@ using System.Net;
 using IdentityServer.Config;
 using IdentityServer.Errors;
 using IdentityServer.Health;
+using IdentityServer.Identities;
+using IdentityServer.Identities.Schemas;
+using IdentityServer.Security.Hashing;
 using IdentityServer.Logging;
 using IdentityServer.Persistence;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -94,6 +97,7 @@ public static class ServerApp
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(loaded);
         store.Register(builder.Services);
+        AddIdentityServices(builder.Services, config);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -128,8 +132,20 @@ public static class ServerApp
             k.Listen(Dns.GetHostAddresses(host).First(), port, o => Listeners.Tag(o, tag));
     }
 
+    private static void AddIdentityServices(IServiceCollection services, KratosConfig config)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new IdentitySchemaRegistry(
+            config.Identity.Schemas.Select(s => (s.Id, s.Url)).ToList(), config.Identity.DefaultSchemaId));
+        services.AddSingleton<IIdentitySchemas, ConfiguredIdentitySchemas>();
+        services.AddPasswordHashing(_ => new HasherOptions { Algorithm = config.Hashers.Algorithm, BcryptCost = config.Hashers.BcryptCost });
+        services.AddSingleton<IPasswordHashing, ConfiguredPasswordHashing>();
+        services.AddScoped<IdentityManager>();
+    }
+
     public static void MapEndpoints(WebApplication app)
     {
+        app.MapAdminIdentities();
         app.MapHealth();
         // Kratos also answers the probes under /admin on the admin listener.
         app.MapAdmin().MapHealth();

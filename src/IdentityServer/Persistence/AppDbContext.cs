@@ -19,6 +19,15 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        MapIdentities(b);
+        // Ids are chosen by the application (Guid.NewGuid) so that rows added through a tracked
+        // parent's collection are inserted, not mistaken for existing rows.
+        foreach (var entity in b.Model.GetEntityTypes())
+            entity.FindPrimaryKey()!.Properties.Single().ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+    }
+
+    private void MapIdentities(ModelBuilder b)
+    {
         b.Entity<Identity>(e =>
         {
             e.ToTable("identities");

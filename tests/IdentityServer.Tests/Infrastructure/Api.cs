@@ -32,6 +32,10 @@ public sealed class Api(Uri baseUrl) : IDisposable
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        // A server may refuse a large body before reading it; waiting for 100-continue lets the
+        // client read that answer instead of failing on a reset connection.
+        if (body is { Length: > 64 * 1024 })
+            request.Headers.ExpectContinue = true;
         var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         JsonNode? json = null;
