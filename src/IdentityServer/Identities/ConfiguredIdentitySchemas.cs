@@ -26,6 +26,7 @@ public sealed class ConfiguredIdentitySchemas(IdentitySchemaRegistry registry, K
             errors.Select(e => new TraitProblem(e.Pointer, e.Message.Id, e.Message.Text, e.Message.Context)).ToList(),
             new DerivedAddresses(
                 derived.CredentialIdentifiers,
+                derived.CodeAddresses.Select(a => (a.Channel, a.Address)).ToList(),
                 derived.VerifiableAddresses.Select(a => (a.Via, a.Value)).ToList(),
                 derived.RecoveryAddresses.Select(a => (a.Via, a.Value)).ToList()));
     }

@@ -114,7 +114,7 @@ public sealed class IdentityManager(AppDbContext db, IIdentitySchemas schemas, I
 
         MergeVerifiableAddresses(identity, check.Derived.VerifiableAddresses, draft.VerifiableAddresses, now);
         MergeRecoveryAddresses(identity, check.Derived.RecoveryAddresses, now);
-        ApplyCredentials(identity, draft, check.Derived.Identifiers, now);
+        ApplyCredentials(identity, draft, check.Derived.Identifiers, check.Derived.CodeAddresses, now);
         return identity;
     }
 
@@ -166,7 +166,8 @@ public sealed class IdentityManager(AppDbContext db, IIdentitySchemas schemas, I
             identity.RecoveryAddresses.Add(a);
     }
 
-    private void ApplyCredentials(Identity identity, IdentityDraft draft, IReadOnlyDictionary<string, IReadOnlyList<string>> derived, DateTime now)
+    private void ApplyCredentials(Identity identity, IdentityDraft draft, IReadOnlyDictionary<string, IReadOnlyList<string>> derived,
+        IReadOnlyList<(string Channel, string Address)> codeAddresses, DateTime now)
     {
         if (draft.HashedPassword is { } hashed && hashing.ImportProblem(hashed) is { } problem)
             throw KratosError.BadRequest("The field `credentials.password.config.hashed_password` cannot be imported: " + problem);
@@ -184,10 +185,19 @@ public sealed class IdentityManager(AppDbContext db, IIdentitySchemas schemas, I
             SetIdentifiers(credential, providers.Select(p => $"{p.Provider}:{p.Subject}"), now);
         }
 
-        // Passwordless code login finds identities by these identifiers, so the credential
-        // exists whenever the schema marks a trait as a code identifier.
-        if (derived.TryGetValue("code", out var codeIdentifiers) && codeIdentifiers.Count > 0 && identity.Credentials.All(c => c.Type != "code"))
-            Upsert(identity, "code", "{}", now);
+        // As in Kratos, a trait marked as an identifier gives the identity that credential type
+        // (with an empty config until a secret is set), so lookups by identifier always work.
+        foreach (var type in new[] { "password", "webauthn" })
+        {
+            if (derived.TryGetValue(type, out var ids) && ids.Count > 0 && identity.Credentials.All(c => c.Type != type))
+                Upsert(identity, type, "{}", now);
+        }
+        if (derived.TryGetValue("code", out var codeIds) && codeIds.Count > 0)
+        {
+            var addresses = new JsonArray(codeAddresses.Select(a => (JsonNode)new JsonObject { ["channel"] = a.Channel, ["address"] = a.Address }).ToArray());
+            var code = Upsert(identity, "code", new JsonObject { ["addresses"] = addresses }.ToJsonString(), now);
+            code.Version = 1;
+        }
 
         foreach (var credential in identity.Credentials)
         {

@@ -11,6 +11,7 @@ public sealed record TraitProblem(string Pointer, long MessageId, string Text, J
 /// <summary>Identifiers and addresses that the ory.sh/kratos extension derives from traits.</summary>
 public sealed record DerivedAddresses(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Identifiers,
+    IReadOnlyList<(string Channel, string Address)> CodeAddresses,
     IReadOnlyList<(string Via, string Value)> VerifiableAddresses,
     IReadOnlyList<(string Via, string Value)> RecoveryAddresses);
 

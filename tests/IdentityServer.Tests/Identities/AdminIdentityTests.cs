@@ -71,6 +71,22 @@ public abstract class AdminIdentityTests(AdminIdentityFixture fixture)
     }
 
     [Fact]
+    public async Task Identifier_traits_give_credentials_even_without_a_secret()
+    {
+        var email = NewEmail();
+        var created = await Create(Body(email.ToUpperInvariant(), password: null));
+        var credentials = created["credentials"]!;
+        Assert.Equal(email, credentials["password"]!["identifiers"]![0]!.GetValue<string>());
+        Assert.Equal(email, credentials["code"]!["identifiers"]![0]!.GetValue<string>());
+        Assert.Equal(1, await CountByIdentifier(email));
+        var withConfig = await Admin.Get($"/admin/identities/{created["id"]}?include_credential=code&include_credential=password");
+        Assert.Null(withConfig.Json["credentials"]!["password"]!["config"]!["hashed_password"]);
+        var address = withConfig.Json["credentials"]!["code"]!["config"]!["addresses"]![0]!;
+        Assert.Equal("email", address["channel"]!.GetValue<string>());
+        Assert.Equal(email, address["address"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Get_by_id_shows_the_hash_only_when_asked()
     {
         var created = await Create(Body(NewEmail()));
