@@ -35,8 +35,9 @@ internal sealed class JsonTreeReader
         {
             var line = (int)(error.LineNumber ?? 0) + 1;
             var column = (int)(error.BytePositionInLine ?? 0) + 1;
+            // The reader's messages end with advice about its own options and a position; keep the first sentence.
             var message = error.Message;
-            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            var cut = message.IndexOf(". ", StringComparison.Ordinal);
             if (cut > 0) message = message[..cut];
             return ParsedConfigFile.Failed(file, new ConfigProblem { File = file, Line = line, Column = column, Message = "invalid JSON: " + message.TrimEnd('.', ' ') });
         }

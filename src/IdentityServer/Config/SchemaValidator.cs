@@ -98,7 +98,7 @@ internal sealed class SchemaValidator
 
         if (expected == "object" && value is JsonArray && names.Contains("hooks"))
         {
-            return $"hooks go in a list under \"hooks\": write {last}: then hooks: and indent the list below it, e.g. {path}.hooks";
+            return $"hooks go in a list under \"hooks\": write hooks: below {last} and indent the list under it";
         }
         if (expected == "object" && value is JsonValue && names.Contains("hook"))
         {

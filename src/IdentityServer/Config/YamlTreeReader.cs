@@ -35,16 +35,45 @@ internal sealed partial class YamlTreeReader
         }
         catch (YamlException error)
         {
+            var message = CleanMessage(error.Message);
+            var (line, column) = ((int)error.Start.Line, (int)error.Start.Column);
+            // The parser reports a tab at the start of the enclosing mapping; point at the tab itself.
+            if (message.Contains("tab", StringComparison.Ordinal) && FirstIndentingTab(text) is { } tab) (line, column) = tab;
             var problem = new ConfigProblem
             {
                 File = file,
-                Line = (int)error.Start.Line,
-                Column = (int)error.Start.Column,
-                Message = "invalid YAML: " + CleanMessage(error.Message),
-                Hint = "check indentation (spaces only, no tabs) and that every key is followed by a colon",
+                Line = line,
+                Column = column,
+                Message = "invalid YAML: " + message,
+                Hint = SyntaxHint(text, line, message),
             };
             return ParsedConfigFile.Failed(file, problem);
         }
+    }
+
+    private static (int Line, int Column)? FirstIndentingTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0) return (i + 1, tab + 1);
+        }
+        return null;
+    }
+
+    private static string? SyntaxHint(string text, int line, string message)
+    {
+        var lines = text.Split('\n');
+        var around = lines.Skip(Math.Max(0, line - 2)).Take(2);
+        if (around.Any(l => l.TrimStart(' ').StartsWith('\t'))) return "indent with spaces; YAML does not allow tabs for indentation";
+        if (message.Contains("quoted scalar", StringComparison.Ordinal)) return "a quoted value is not closed";
+        if (message.Contains("mapping", StringComparison.Ordinal) || message.Contains("indent", StringComparison.Ordinal))
+        {
+            return "check the indentation: keys at the same level must line up, and every key needs a colon";
+        }
+        return null;
     }
 
     private JsonObject? ReadDocument()
@@ -199,7 +228,7 @@ internal sealed partial class YamlTreeReader
         return JsonValue.Create(text);
     }
 
-    private static string CleanMessage(string message) => PositionPrefix().Replace(message, "").Trim();
+    private static string CleanMessage(string message) => PositionPrefix().Replace(message, "").Trim().TrimEnd('.');
 
     [GeneratedRegex(@"^[-+]?[0-9]+$")]
     private static partial Regex DecimalInteger();

@@ -27,13 +27,16 @@ public class InvalidConfigTests
                 port: 4433
                host: 127.0.0.1
             """,
-            4, 0, "", "invalid YAML", "indentation"),
+            4, 4, "", "invalid YAML: While parsing a block mapping, did not find expected key", "check the indentation"),
         new("unterminated quote",
             """
             log:
               level: "debug
             """,
-            0, 0, "", "invalid YAML"),
+            2, 10, "", "invalid YAML", "a quoted value is not closed"),
+        new("tab used for indentation",
+            "log:\n\tlevel: debug\n",
+            2, 0, "", "invalid YAML", "indent with spaces"),
         new("unknown key close to a known one",
             """
             serve:
@@ -236,7 +239,7 @@ public class InvalidConfigTests
             """
             { "log": { "level": "debug", } , }
             """,
-            1, 0, "", "invalid JSON", FileName: "case.json"),
+            1, 30, "", "invalid JSON: The JSON object contains a trailing comma", FileName: "case.json"),
     ];
 
     [Theory]
