@@ -21,8 +21,6 @@ public abstract class MethodOptions<TConfig> where TConfig : new()
     public TConfig Config { get; set; } = new();
 }
 
-public sealed class NoMethodConfig;
-
 public sealed class PasswordMethodOptions : MethodOptions<PasswordMethodConfig>
 {
     public PasswordMethodOptions() => Enabled = true;
@@ -53,9 +51,9 @@ public sealed class CodeMethodConfig
     public bool MissingCredentialFallbackEnabled { get; set; }
 }
 
-public sealed class ProfileMethodOptions : MethodOptions<NoMethodConfig>
+public sealed class ProfileMethodOptions
 {
-    public ProfileMethodOptions() => Enabled = true;
+    public bool Enabled { get; set; } = true;
 }
 
 public sealed class LinkMethodOptions : MethodOptions<LinkMethodConfig>;
@@ -74,7 +72,10 @@ public sealed class TotpMethodConfig
     public string? Issuer { get; set; }
 }
 
-public sealed class LookupSecretMethodOptions : MethodOptions<NoMethodConfig>;
+public sealed class LookupSecretMethodOptions
+{
+    public bool Enabled { get; set; }
+}
 
 public sealed class WebauthnMethodOptions : MethodOptions<WebauthnMethodConfig>;
 
@@ -100,7 +101,14 @@ public sealed class PasskeyMethodOptions : MethodOptions<PasskeyMethodConfig>;
 
 public sealed class PasskeyMethodConfig
 {
-    public RelyingPartyOptions Rp { get; set; } = new();
+    public PasskeyRelyingPartyOptions Rp { get; set; } = new();
+}
+
+public sealed class PasskeyRelyingPartyOptions
+{
+    public string Id { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public List<string> Origins { get; set; } = [];
 }
 
 public sealed class OidcMethodOptions : MethodOptions<OidcMethodConfig>;

@@ -28,7 +28,10 @@ public sealed class MethodAfterOptions
     public List<HookOptions> Hooks { get; set; } = [];
 }
 
-/// <summary>What happens after a flow completes: overall and per authentication method.</summary>
+/// <summary>
+/// What happens after a flow completes: overall and per authentication method. Shared by all flows;
+/// the schema decides which methods each flow accepts.
+/// </summary>
 public sealed class AfterOptions
 {
     public string? DefaultBrowserReturnUrl { get; set; }
@@ -128,7 +131,12 @@ public sealed class VerificationFlowOptions() : FlowOptions("https://www.ory.com
 public sealed class LogoutFlowOptions
 {
     public bool ClearBrowserData { get; set; }
-    public AfterOptions After { get; set; } = new();
+    public LogoutAfterOptions After { get; set; } = new();
+}
+
+public sealed class LogoutAfterOptions
+{
+    public string? DefaultBrowserReturnUrl { get; set; }
 }
 
 public sealed class ErrorFlowOptions
