@@ -47,7 +47,9 @@ public sealed class ConfigStore : IDisposable
     public event Action<ConfigChange>? Changed;
 
     /// <summary>Reloads now. Returns the problems that made the reload fail; empty when it succeeded.</summary>
-    public IReadOnlyList<ConfigProblem> TryReload()
+    public IReadOnlyList<ConfigProblem> TryReload() => Reload().Problems;
+
+    private (IReadOnlyList<ConfigProblem> Problems, ConfigChange? Change) Reload()
     {
         ConfigChange? change = null;
         IReadOnlyList<ConfigProblem> problems;
@@ -67,7 +69,7 @@ public sealed class ConfigStore : IDisposable
             }
         }
         if (change is not null) Changed?.Invoke(change);
-        return problems;
+        return (problems, change);
     }
 
     /// <summary>
@@ -76,6 +78,7 @@ public sealed class ConfigStore : IDisposable
     /// </summary>
     public void StartWatching(ILogger logger)
     {
+        if (_watchers.Count > 0) return;
         _logger = logger;
         _debounceTimer ??= new Timer(_ => ReloadAndLog(), null, Timeout.Infinite, Timeout.Infinite);
 
@@ -112,18 +115,15 @@ public sealed class ConfigStore : IDisposable
 
     private void ReloadAndLog()
     {
-        var before = _state;
-        var problems = TryReload();
+        var (problems, change) = Reload();
         if (problems.Count > 0)
         {
             _logger?.LogWarning("Configuration change refused; the previous configuration stays in force");
             foreach (var problem in problems) _logger?.LogWarning("{Problem}", problem.ToString());
-            return;
         }
-        var after = _state;
-        if (!ReferenceEquals(before, after))
+        else if (change is not null)
         {
-            _logger?.LogInformation("Configuration reloaded; changed keys: {ChangedKeys}", string.Join(", ", ConfigDiff.ChangedKeys(before.Tree, after.Tree)));
+            _logger?.LogInformation("Configuration reloaded; changed keys: {ChangedKeys}", string.Join(", ", change.ChangedKeys));
         }
     }
 

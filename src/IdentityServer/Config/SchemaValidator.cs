@@ -12,8 +12,9 @@ internal sealed record SchemaIssue(string KeyPath, string Message, string? Hint 
 /// Checks a configuration tree against the project's schema and describes every problem in words a
 /// person can act on. It understands the subset of JSON Schema the project's schema uses: type, enum,
 /// const, properties, additionalProperties, required, items, minItems, minimum, maximum, minLength,
-/// maxLength, pattern, format, $ref and if/then/else, plus the annotations x-hint, x-missing-hint and
-/// x-member-noun that only serve the messages.
+/// maxLength, pattern, format, $ref and if/then/else, plus annotations that only shape the messages:
+/// x-hint (advice for a bad value), x-missing-hint (advice for a missing key), x-member-noun (what the
+/// children of an object are, e.g. "flow") and x-sensitive (never repeat the value in a message).
 /// </summary>
 internal sealed class SchemaValidator
 {
@@ -83,10 +84,14 @@ internal sealed class SchemaValidator
         var actual = JsonDescriptions.KindOf(value);
         if (allowed.Contains(actual) || (actual == "integer" && allowed.Contains("number"))) return true;
 
+        var got = IsSensitive(schema) && value is JsonValue
+            ? JsonDescriptions.TypeName(actual == "integer" ? "number" : actual) + " (value hidden)"
+            : JsonDescriptions.Describe(value);
+
         // "a number" reads better for port: abc; "a whole number" explains why 1.5 is refused.
         var expected = string.Join(" or ", allowed.Select(type =>
             type == "integer" ? (actual == "number" ? "a whole number" : "a number") : JsonDescriptions.TypeName(type)));
-        Report(path, $"expected {expected}, got {JsonDescriptions.Describe(value)}", TypeHint(value, allowed[0], schema, path));
+        Report(path, $"expected {expected}, got {got}", TypeHint(value, allowed[0], schema, path));
         return false;
     }
 
@@ -157,6 +162,7 @@ internal sealed class SchemaValidator
     private void CheckString(string text, JsonObject schema, string path)
     {
         var hint = schema["x-hint"]?.GetValue<string>();
+        var shown = IsSensitive(schema) ? "the value" : JsonDescriptions.Quote(text);
         if (schema["minLength"] is JsonValue min && text.Length < min.GetValue<int>())
         {
             Report(path, text.Length == 0 ? "must not be empty" : $"is too short: {text.Length} characters, at least {min} needed", hint);
@@ -167,17 +173,19 @@ internal sealed class SchemaValidator
         }
         if (schema["pattern"] is JsonValue pattern && !Regex.IsMatch(text, pattern.GetValue<string>()))
         {
-            Report(path, $"{JsonDescriptions.Quote(text)} does not have the expected form", hint ?? $"the value must match {pattern}");
+            Report(path, $"{shown} does not have the expected form", hint ?? $"the value must match {pattern}");
         }
         if (schema["format"] is JsonValue format)
         {
-            CheckFormat(text, format.GetValue<string>(), hint, path);
+            CheckFormat(text, shown, format.GetValue<string>(), hint, path);
         }
     }
 
-    private void CheckFormat(string text, string format, string? hint, string path)
+    private bool IsSensitive(JsonObject schema) =>
+        schema["x-sensitive"] is JsonValue flag ? flag.GetValue<bool>() : _schema.Resolve(schema)["x-sensitive"] is JsonValue resolved && resolved.GetValue<bool>();
+
+    private void CheckFormat(string text, string quoted, string format, string? hint, string path)
     {
-        var quoted = JsonDescriptions.Quote(text);
         switch (format)
         {
             case "duration" when !GoDuration.TryParse(text, out _):

@@ -79,7 +79,11 @@ internal sealed partial class YamlTreeReader
     private JsonObject? ReadDocument()
     {
         _parser.Consume<StreamStart>();
-        if (_parser.Accept<StreamEnd>(out _)) return new JsonObject();
+        if (_parser.Accept<StreamEnd>(out _))
+        {
+            _locations.Set("", new SourceLocation(_file, 1, 1));
+            return new JsonObject();
+        }
 
         _parser.Consume<DocumentStart>();
         var start = _parser.Current!.Start;

@@ -293,6 +293,36 @@ public class InvalidConfigTests
     }
 
     [Fact]
+    public void Secrets_are_not_repeated_in_messages()
+    {
+        using var folder = new TempConfigFolder();
+        var file = folder.Write("kratos.yml", TempConfigFolder.MinimalConfig.Replace("dsn: memory", "dsn: 12345") + "\n" + """
+            courier:
+              smtp:
+                connection_uri: user:hunter2-password@mail.example:25
+            """);
+
+        var result = ConfigLoader.Load([file], new Dictionary<string, string>());
+
+        Assert.Collection(result.Problems,
+            dsn => Assert.Equal($"{file}:1:1: dsn: expected a string, got a number (value hidden)", dsn.ToString()),
+            smtp => Assert.Equal($"{file}:10:5: courier.smtp.connection_uri: the value does not have the expected form; use smtp://user:password@host:port/ or smtps://...", smtp.ToString()));
+        Assert.DoesNotContain(result.Problems, problem => problem.ToString().Contains("hunter2") || problem.ToString().Contains("12345"));
+    }
+
+    [Fact]
+    public void An_empty_file_reports_the_missing_keys_at_its_first_line()
+    {
+        using var folder = new TempConfigFolder();
+        var file = folder.Write("kratos.yml", "# nothing yet\n");
+
+        var result = ConfigLoader.Load([file], new Dictionary<string, string>());
+
+        Assert.Equal(["dsn", "identity", "selfservice"], result.Problems.Select(problem => problem.KeyPath).Order());
+        Assert.All(result.Problems, problem => Assert.StartsWith($"{file}:1:1: ", problem.ToString()));
+    }
+
+    [Fact]
     public void A_missing_config_file_is_one_clear_problem()
     {
         var file = Path.Combine("config", "does-not-exist-" + Guid.NewGuid().ToString("N") + ".yml");
