@@ -4,7 +4,20 @@ using System.Text.Json.Nodes;
 namespace IdentityServer.Config;
 
 /// <summary>A configuration reload that took effect.</summary>
-public sealed record ConfigChange(KratosConfig Previous, KratosConfig Current, IReadOnlyList<string> ChangedKeys);
+public sealed record ConfigChange(KratosConfig Previous, KratosConfig Current, IReadOnlyList<string> ChangedKeys)
+{
+    // Listening sockets and the database connection are set up once at start.
+    private static readonly string[] RestartOnly =
+    [
+        "dsn", "database",
+        "serve.public.host", "serve.public.port", "serve.public.socket", "serve.public.tls",
+        "serve.admin.host", "serve.admin.port", "serve.admin.socket", "serve.admin.tls",
+    ];
+
+    /// <summary>Changed keys that only take effect after the server restarts.</summary>
+    public IReadOnlyList<string> KeysNeedingRestart =>
+        ChangedKeys.Where(key => RestartOnly.Any(prefix => KeyPath.IsSameOrUnder(key, prefix))).ToList();
+}
 
 /// <summary>Lists the key paths whose values differ between two configuration trees.</summary>
 public static class ConfigDiff

@@ -124,6 +124,10 @@ public sealed class ConfigStore : IDisposable
         else if (change is not null)
         {
             _logger?.LogInformation("Configuration reloaded; changed keys: {ChangedKeys}", string.Join(", ", change.ChangedKeys));
+            if (change.KeysNeedingRestart.Count > 0)
+            {
+                _logger?.LogWarning("These changed keys take effect only after a restart: {Keys}", string.Join(", ", change.KeysNeedingRestart));
+            }
         }
     }
 

@@ -34,6 +34,7 @@ public class HotReloadTests
         Assert.Equal(4500, store.Current.Serve.Public.Port);
         var change = Assert.Single(changes);
         Assert.Equal(["log.level", "serve.public.port"], change.ChangedKeys);
+        Assert.Equal(["serve.public.port"], change.KeysNeedingRestart);
         Assert.Equal("info", change.Previous.Log.Level);
         Assert.Equal("debug", store.CurrentTree["log"]!["level"]!.GetValue<string>());
     }
