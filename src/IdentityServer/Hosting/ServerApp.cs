@@ -49,10 +49,12 @@ public static class ServerApp
     public static async Task<WebApplication> BuildAsync(ServeRequest request, CancellationToken ct = default)
     {
         var env = request.Environment ?? ProcessEnvironment();
-        var loaded = ConfigLoader.Load(request.ConfigFiles, env);
-        if (!loaded.IsValid || loaded.Config is null)
+        if (request.ConfigFiles.Count == 0)
+            throw new StartupException("No configuration file was given; pass one with -c, for example: serve -c config/kratos.yml");
+        var loaded = ConfigStore.TryCreate(request.ConfigFiles, env, out var configStore);
+        if (configStore is null)
             throw new StartupException("The configuration is invalid:\n" + string.Join("\n", loaded.Problems.Select(p => "  " + p)));
-        var config = loaded.Config;
+        var config = configStore.Current;
 
         var logger = LoggingSetup.Create(config.Log);
         var dsnSource = loaded.DsnSource == ConfigValueSource.Environment ? "the DSN environment variable" : "the configuration file";
@@ -89,13 +91,14 @@ public static class ServerApp
         catch
         {
             store.Dispose();
+            configStore.Dispose();
             throw;
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServerApp).Assembly.GetName().Name });
         builder.Host.UseSerilog(logger, dispose: false);
+        builder.Services.AddSingleton(configStore);
         builder.Services.AddSingleton(config);
-        builder.Services.AddSingleton(loaded);
         store.Register(builder.Services);
         AddIdentityServices(builder.Services, config);
         builder.WebHost.ConfigureKestrel(k =>
@@ -107,6 +110,7 @@ public static class ServerApp
         });
 
         var app = builder.Build();
+        WatchConfig(app, configStore);
         app.UseRequestIds();
         app.UseKratosErrors();
         app.UseSerilogRequestLogging(o =>
@@ -120,7 +124,15 @@ public static class ServerApp
         return app;
     }
 
-    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions k, ListenerConfig listener, int? portOverride, Listener tag)
+    /// <summary>Applies valid config file changes while serving; keys read only at start need a restart.</summary>
+    private static void WatchConfig(WebApplication app, ConfigStore configStore)
+    {
+        configStore.Changed += change => LoggingSetup.Level.MinimumLevel = LoggingSetup.ParseLevel(change.Current.Log.Level);
+        configStore.StartWatching(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IdentityServer.Config"));
+        app.Lifetime.ApplicationStopped.Register(configStore.Dispose);
+    }
+
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions k, EndpointOptions listener, int? portOverride, Listener tag)
     {
         var port = portOverride ?? listener.Port;
         var host = string.IsNullOrEmpty(listener.Host) ? "0.0.0.0" : listener.Host;
@@ -138,10 +150,25 @@ public static class ServerApp
         services.AddSingleton(new IdentitySchemaRegistry(
             config.Identity.Schemas.Select(s => (s.Id, s.Url)).ToList(), config.Identity.DefaultSchemaId));
         services.AddSingleton<IIdentitySchemas, ConfiguredIdentitySchemas>();
-        services.AddPasswordHashing(_ => new HasherOptions { Algorithm = config.Hashers.Algorithm, BcryptCost = config.Hashers.BcryptCost });
+        // Hasher settings are read on every use, so a reloaded configuration applies to new hashes.
+        services.AddPasswordHashing(sp => HasherOptionsFrom(sp.GetRequiredService<ConfigStore>().Current.Hashers));
         services.AddSingleton<IPasswordHashing, ConfiguredPasswordHashing>();
         services.AddScoped<IdentityManager>();
     }
+
+    private static HasherOptions HasherOptionsFrom(HashersOptions hashers) => new()
+    {
+        Algorithm = hashers.Algorithm,
+        BcryptCost = hashers.Bcrypt.Cost,
+        Argon2 = new Security.Hashing.Argon2Options
+        {
+            Memory = (int)(hashers.Argon2.Memory / 1024),
+            Iterations = hashers.Argon2.Iterations,
+            Parallelism = hashers.Argon2.Parallelism,
+            SaltLength = hashers.Argon2.SaltLength,
+            KeyLength = hashers.Argon2.KeyLength,
+        },
+    };
 
     public static void MapEndpoints(WebApplication app)
     {

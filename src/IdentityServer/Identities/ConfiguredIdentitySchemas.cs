@@ -13,7 +13,7 @@ public sealed class ConfiguredIdentitySchemas(IdentitySchemaRegistry registry, K
 
     public string PublicUrl(string schemaId)
     {
-        var baseUrl = config.Serve.Public.BaseUrl ?? $"http://127.0.0.1:{config.Serve.Public.Port}/";
+        var baseUrl = config.Serve.Public.BaseUrl?.ToString() ?? $"http://127.0.0.1:{config.Serve.Public.Port}/";
         return baseUrl.TrimEnd('/') + "/schemas/" + IdentitySchemaRegistry.EncodeId(schemaId);
     }
 

@@ -20,7 +20,7 @@ public static class LoggingSetup
         _ => LogEventLevel.Information,
     };
 
-    public static Serilog.ILogger Create(LogConfig log)
+    public static Serilog.ILogger Create(LogOptions log)
     {
         Level.MinimumLevel = ParseLevel(log.Level);
         var configuration = new LoggerConfiguration()
