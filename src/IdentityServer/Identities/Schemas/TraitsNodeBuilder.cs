@@ -40,14 +40,14 @@ public static class TraitsNodeBuilder
     public static IReadOnlyList<TraitNode> Build(IdentitySchema schema, JsonNode? values)
     {
         var nodes = new List<TraitNode>();
-        var seen = new HashSet<string>();
+        var seen = new Dictionary<string, int>();
         var document = new JsonObject { ["traits"] = values?.DeepClone() };
         Walk(schema.Document, schema.Document, null, [], document, nodes, seen, 0);
         return nodes;
     }
 
     private static void Walk(JsonObject root, JsonNode? node, JsonArray? parentRequired, List<string> path,
-        JsonObject values, List<TraitNode> nodes, HashSet<string> seen, int depth)
+        JsonObject values, List<TraitNode> nodes, Dictionary<string, int> seen, int depth)
     {
         if (node is not JsonObject schema || depth > MaxDepth)
         {
@@ -57,9 +57,17 @@ public static class TraitsNodeBuilder
         if (path.Count > 0 && LeafType(schema) is { } kind)
         {
             var name = string.Join('.', path);
-            if (seen.Add(name))
+            var input = CreateNode(schema, kind, name, path[^1], parentRequired, values);
+            // A property described in several places (e.g. in allOf and in properties) is one input;
+            // like the reference server, the description found last wins.
+            if (seen.TryGetValue(name, out var index))
             {
-                nodes.Add(CreateNode(schema, kind, name, path[^1], parentRequired, values));
+                nodes[index] = input;
+            }
+            else
+            {
+                seen[name] = nodes.Count;
+                nodes.Add(input);
             }
         }
 
