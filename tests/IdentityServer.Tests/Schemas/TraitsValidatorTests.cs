@@ -256,6 +256,42 @@ public class TraitsValidatorTests
         Assert.Empty(Validate(schema, """{"country":"DE","state":"BE"}"""));
     }
 
+    [Theory]
+    [InlineData("dependencies")]
+    [InlineData("dependentRequired")]
+    public void Dependent_required_properties_are_generic_errors_on_the_object(string keyword)
+    {
+        var schema = """{"type":"object","properties":{"card":{"type":"string"},"cvc":{"type":"string"}},"KEYWORD":{"card":["cvc"]}}"""
+            .Replace("KEYWORD", keyword);
+        var error = Single(schema, """{"card":"4111"}""");
+        Assert.Equal(4000001, error.Message.Id);
+        Assert.Equal("property \"cvc\" is required, if \"card\" property exists", error.Message.Text);
+        Assert.Equal("#/traits", error.Pointer);
+
+        Assert.Empty(Validate(schema, "{}"));
+        Assert.Empty(Validate(schema, """{"card":"4111","cvc":"123"}"""));
+    }
+
+    [Fact]
+    public void Dependent_schemas_report_their_own_errors()
+    {
+        const string schema = """{"type":"object","properties":{"card":{"type":"string"},"cvc":{"type":"string"}},"dependentSchemas":{"card":{"properties":{"cvc":{"minLength":3}}}}}""";
+        var error = Single(schema, """{"card":"4111","cvc":"1"}""");
+        Assert.Equal(4000003, error.Message.Id);
+        Assert.Equal("#/traits/cvc", error.Pointer);
+        Assert.Empty(Validate(schema, """{"cvc":"1"}"""));
+    }
+
+    [Fact]
+    public void Contains_needs_a_matching_item()
+    {
+        const string schema = """{"type":"object","properties":{"roles":{"type":"array","contains":{"const":"member"}}}}""";
+        var error = Single(schema, """{"roles":["guest"]}""");
+        Assert.Equal("contains failed", error.Message.Text);
+        Assert.Equal("#/traits/roles", error.Pointer);
+        Assert.Empty(Validate(schema, """{"roles":["guest","member"]}"""));
+    }
+
     [Fact]
     public void Draft_2020_12_schemas_with_defs_and_prefix_items_are_supported()
     {
