@@ -174,6 +174,15 @@ public class TraitsValidatorTests
     }
 
     [Fact]
+    public void Integers_may_be_written_with_a_zero_fraction()
+    {
+        const string schema = """{"type":"object","properties":{"n":{"type":"integer"}}}""";
+        Assert.Empty(Validate(schema, """{"n":5.0}"""));
+        var error = Single(schema, """{"n":5.5}""");
+        Assert.Equal("expected integer, but got number", error.Message.Text);
+    }
+
+    [Fact]
     public void Const_is_4000029_and_4000030_for_structured_constants()
     {
         var error = Single("""{"type":"object","properties":{"tos":{"const":"accepted"}}}""", """{"tos":"declined"}""");
@@ -342,5 +351,19 @@ public class TraitsValidatorTests
         var schema = SchemaFactory.WithTraits("""{"type":"object","properties":{"email":{"type":"string"}},"required":["email"]}""");
         var error = Assert.Single(TraitsValidator.Validate(schema, null));
         Assert.Equal(4000002, error.Message.Id);
+    }
+
+    [Fact]
+    public void One_schema_can_be_used_from_many_threads()
+    {
+        var schema = SchemaFactory.Shipped("email-password.schema.json");
+        var results = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Parallel.For(0, 64, i =>
+        {
+            var traits = JsonNode.Parse(i % 2 == 0 ? """{"email":"a@example.com"}""" : """{"email":"x"}""");
+            results.Add(TraitsValidator.Validate(schema, traits).Count + KratosExtension.Derive(schema, traits).RecoveryAddresses.Count * 10);
+        });
+        Assert.Equal(32, results.Count(r => r == 10));
+        Assert.Equal(32, results.Count(r => r > 0 && r != 10));
     }
 }

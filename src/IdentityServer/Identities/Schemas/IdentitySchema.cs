@@ -53,7 +53,31 @@ public sealed class IdentitySchema
             throw new IdentitySchemaLoadException(id, "the schema document is not valid JSON: " + e.Message, e);
         }
 
+        Materialize(document);
         return new IdentitySchema(id, url, document, await CompileAsync(id, document));
+    }
+
+    /// <summary>
+    /// Parsed nodes build their children lazily on first access, which is not safe when several
+    /// requests read the same schema at once; touching every node once up front avoids that.
+    /// </summary>
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj)
+                {
+                    Materialize(child);
+                }
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    Materialize(child);
+                }
+                break;
+        }
     }
 
     private static async Task<NJsonSchema.JsonSchema> CompileAsync(string id, JsonObject document)

@@ -74,6 +74,10 @@ internal static class ValidationErrorTranslator
                 }
                 break;
 
+            case ValidationErrorKind.IntegerExpected when token is JValue { Type: JTokenType.Float } f && double.IsInteger(Convert.ToDouble(f.Value, CultureInfo.InvariantCulture)):
+                // 5.0 is an integer in JSON Schema.
+                break;
+
             case ValidationErrorKind.StringExpected:
             case ValidationErrorKind.NumberExpected:
             case ValidationErrorKind.IntegerExpected:
