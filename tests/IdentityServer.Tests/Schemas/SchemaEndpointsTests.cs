@@ -30,6 +30,7 @@ public sealed class SchemaEndpointsTests : IAsyncLifetime
         ]));
         _app = builder.Build();
         SchemaEndpoints.Map(_app);
+        SchemaEndpoints.Map(_app, "/admin");
         await _app.StartAsync();
         _client = _app.GetTestClient();
     }
@@ -51,6 +52,15 @@ public sealed class SchemaEndpointsTests : IAsyncLifetime
         var response = await _client.GetAsync("/schemas/" + IdentitySchemaRegistry.EncodeId("customer/v2"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("b", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["$id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Endpoints_can_be_mapped_under_a_prefix()
+    {
+        var response = await _client.GetAsync("/admin/schemas/default");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var list = await _client.GetAsync("/admin/schemas?per_page=1");
+        Assert.Contains("/admin/schemas?", list.Headers.GetValues("Link").Single());
     }
 
     [Fact]

@@ -13,10 +13,13 @@ namespace IdentityServer.Identities.Schemas;
 /// </summary>
 public static class SchemaEndpoints
 {
-    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints)
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="prefix">Optional path prefix, e.g. <c>/admin</c> to serve <c>/admin/schemas</c> as well.</param>
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, string prefix = "")
     {
-        endpoints.MapGet("/schemas", (Func<HttpContext, Task<IResult>>)ListAsync);
-        endpoints.MapGet("/schemas/{id}", GetAsync);
+        prefix = prefix.TrimEnd('/');
+        endpoints.MapGet(prefix + "/schemas", (Func<HttpContext, Task<IResult>>)ListAsync);
+        endpoints.MapGet(prefix + "/schemas/{id}", GetAsync);
         return endpoints;
     }
 
