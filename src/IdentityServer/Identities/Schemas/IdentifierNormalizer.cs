@@ -12,7 +12,7 @@ public static class IdentifierNormalizer
     /// <summary>Trimmed, NFKC-normalised, lower-cased, with invisible and control characters removed.</summary>
     public static string Canonicalize(string value)
     {
-        var normalized = value.Trim().Normalize(NormalizationForm.FormKC);
+        var normalized = Fold(value);
         var sb = new StringBuilder(normalized.Length);
         foreach (var rune in normalized.EnumerateRunes())
         {
@@ -30,7 +30,7 @@ public static class IdentifierNormalizer
     /// <summary>Phone numbers: E.164 when the number is valid, otherwise the value with widths folded and trimmed.</summary>
     public static string Phone(string value)
     {
-        var folded = value.Trim().Normalize(NormalizationForm.FormKC);
+        var folded = Fold(value);
         return TraitFormats.TryNormalizePhone(folded, out var e164) ? e164 : folded;
     }
 
@@ -53,11 +53,31 @@ public static class IdentifierNormalizer
                 normalized = Canonicalize(value);
                 return normalized.Length > 0 && TraitFormats.IsEmail(normalized);
             case "sms":
-                return TraitFormats.TryNormalizePhone(value.Trim().Normalize(NormalizationForm.FormKC), out normalized);
+                return TraitFormats.TryNormalizePhone(Fold(value), out normalized);
             default:
                 normalized = Canonicalize(value);
                 return true;
         }
+    }
+
+    /// <summary>Trims and folds full-width forms to their ASCII counterparts, then applies NFKC.</summary>
+    private static string Fold(string value)
+    {
+        // Full-width folding is done by hand: with invariant globalization NFKC may leave these forms alone.
+        var chars = value.Trim().ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            var c = chars[i];
+            if (c >= '\uFF01' && c <= '\uFF5E')
+            {
+                chars[i] = (char)(c - 0xFEE0);
+            }
+            else if (c == '\u3000')
+            {
+                chars[i] = ' ';
+            }
+        }
+        return new string(chars).Trim().Normalize(NormalizationForm.FormKC);
     }
 
     private static bool IsDisallowed(Rune rune)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,8 +10,6 @@ namespace IdentityServer.Identities.Schemas;
 /// </summary>
 public sealed class IdentitySchema
 {
-    private readonly ConcurrentDictionary<string, NJsonSchema.JsonSchema> _compiledParts = new();
-
     private IdentitySchema(string id, string url, JsonObject document, NJsonSchema.JsonSchema compiled)
     {
         Id = id;
@@ -39,7 +36,11 @@ public sealed class IdentitySchema
 
     /// <summary>Parses and compiles a schema document.</summary>
     /// <exception cref="IdentitySchemaLoadException">The document is not a JSON object or not a valid schema.</exception>
-    public static IdentitySchema Parse(string id, string url, string json)
+    public static IdentitySchema Parse(string id, string url, string json) =>
+        ParseAsync(id, url, json).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Parse"/>
+    public static async Task<IdentitySchema> ParseAsync(string id, string url, string json)
     {
         JsonObject document;
         try
@@ -52,33 +53,39 @@ public sealed class IdentitySchema
             throw new IdentitySchemaLoadException(id, "the schema document is not valid JSON: " + e.Message, e);
         }
 
-        return new IdentitySchema(id, url, document, Compile(id, document));
+        Materialize(document);
+        return new IdentitySchema(id, url, document, await CompileAsync(id, document));
     }
 
     /// <summary>
-    /// Compiles a part of this schema (for example the branch of a conditional) on its own, keeping the
-    /// document's definitions so local references still resolve. Cached per JSON pointer.
+    /// Parsed nodes build their children lazily on first access, which is not safe when several
+    /// requests read the same schema at once; touching every node once up front avoids that.
     /// </summary>
-    internal NJsonSchema.JsonSchema CompilePart(string pointer, JsonNode part) =>
-        _compiledParts.GetOrAdd(pointer, _ =>
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
         {
-            var standalone = part is JsonObject obj ? (JsonObject)obj.DeepClone() : new JsonObject();
-            foreach (var key in new[] { "definitions", "$defs" })
-            {
-                if (Document[key] is JsonNode defs && !standalone.ContainsKey(key))
+            case JsonObject obj:
+                foreach (var (_, child) in obj)
                 {
-                    standalone[key] = defs.DeepClone();
+                    Materialize(child);
                 }
-            }
-            return Compile(Id, standalone);
-        });
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    Materialize(child);
+                }
+                break;
+        }
+    }
 
-    private static NJsonSchema.JsonSchema Compile(string id, JsonObject document)
+    private static async Task<NJsonSchema.JsonSchema> CompileAsync(string id, JsonObject document)
     {
         var prepared = SchemaPreparer.Prepare(document);
         try
         {
-            return NJsonSchema.JsonSchema.FromJsonAsync(prepared.ToJsonString()).GetAwaiter().GetResult();
+            return await NJsonSchema.JsonSchema.FromJsonAsync(prepared.ToJsonString());
         }
         catch (Exception e) when (e is Newtonsoft.Json.JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {

@@ -125,6 +125,6 @@ public sealed class IdentitySchemaRegistry
     private async Task<IdentitySchema> LoadAsync(string id, string url)
     {
         var json = await _loader.LoadAsync(id, url);
-        return IdentitySchema.Parse(id, url, json);
+        return await IdentitySchema.ParseAsync(id, url, json);
     }
 }

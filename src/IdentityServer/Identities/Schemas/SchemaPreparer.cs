@@ -5,13 +5,17 @@ namespace IdentityServer.Identities.Schemas;
 /// <summary>
 /// Rewrites a schema into an equivalent one that the NJsonSchema validator fully understands:
 /// <c>const</c> becomes a one-value <c>enum</c>, <c>if/then/else</c> becomes an <c>anyOf</c> of the
-/// two cases, and 2020-12 <c>prefixItems</c> becomes tuple <c>items</c>. Markers let the error
+/// two cases, <c>dependencies</c>/<c>dependentRequired</c>/<c>dependentSchemas</c> and <c>contains</c>
+/// become combinations of <c>anyOf</c>, <c>not</c> and <c>required</c>, and 2020-12 <c>prefixItems</c>
+/// becomes tuple <c>items</c>. Markers let the error
 /// translation report these keywords under their own message ids.
 /// </summary>
 internal static class SchemaPreparer
 {
     public const string ConstMarker = "x-identity-const";
     public const string ConditionalMarker = "x-identity-conditional";
+    public const string DependencyMarker = "x-identity-dependency";
+    public const string ContainsMarker = "x-identity-contains";
 
     private static readonly string[] SchemaMaps = ["properties", "patternProperties", "definitions", "$defs", "dependentSchemas"];
     private static readonly string[] SchemaLists = ["allOf", "anyOf", "oneOf", "prefixItems"];
@@ -64,7 +68,53 @@ internal static class SchemaPreparer
 
         RewriteConst(schema);
         RewriteConditional(schema);
+        RewriteDependencies(schema, "dependencies");
+        RewriteDependencies(schema, "dependentRequired");
+        RewriteDependencies(schema, "dependentSchemas");
+        RewriteContains(schema);
         RewritePrefixItems(schema);
+    }
+
+    /// <summary>Each dependency becomes: (property absent) OR (required properties / schema holds).</summary>
+    private static void RewriteDependencies(JsonObject schema, string keyword)
+    {
+        if (schema[keyword] is not JsonObject dependencies)
+        {
+            return;
+        }
+        schema.Remove(keyword);
+        foreach (var (property, dependency) in dependencies)
+        {
+            var whenPresent = dependency is JsonArray names
+                ? new JsonObject { ["required"] = names.DeepClone() }
+                : AsSchema(dependency);
+            AddToAllOf(schema, new JsonObject
+            {
+                ["anyOf"] = new JsonArray(
+                    new JsonObject { ["not"] = new JsonObject { ["required"] = new JsonArray(property) } },
+                    whenPresent),
+                [DependencyMarker] = property,
+            });
+        }
+    }
+
+    /// <summary><c>contains: S</c> holds unless the value is an array none of whose items matches S.</summary>
+    private static void RewriteContains(JsonObject schema)
+    {
+        if (!schema.TryGetPropertyValue("contains", out var contains))
+        {
+            return;
+        }
+        schema.Remove("contains");
+        AddToAllOf(schema, new JsonObject
+        {
+            ["not"] = new JsonObject
+            {
+                ["type"] = "array",
+                ["items"] = new JsonObject { ["not"] = AsSchema(contains) },
+            },
+            [ContainsMarker] = true,
+        });
     }
 
     private static void RewriteNode(JsonNode? node)

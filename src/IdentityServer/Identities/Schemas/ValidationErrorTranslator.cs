@@ -74,6 +74,10 @@ internal static class ValidationErrorTranslator
                 }
                 break;
 
+            case ValidationErrorKind.IntegerExpected when token is JValue { Type: JTokenType.Float } f && double.IsInteger(Convert.ToDouble(f.Value, CultureInfo.InvariantCulture)):
+                // 5.0 is an integer in JSON Schema.
+                break;
+
             case ValidationErrorKind.StringExpected:
             case ValidationErrorKind.NumberExpected:
             case ValidationErrorKind.IntegerExpected:
@@ -116,7 +120,23 @@ internal static class ValidationErrorTranslator
                 break;
 
             case ValidationErrorKind.ExcludedSchemaValidates:
-                Add(Messages.ValidationGeneric("not failed"));
+                Add(Messages.ValidationGeneric(HasMarker(schema, SchemaPreparer.ContainsMarker) ? "contains failed" : "not failed"));
+                break;
+
+            case ValidationErrorKind.NotAnyOf when HasMarker(schema, SchemaPreparer.DependencyMarker) && error is ChildSchemaValidationError dependency:
+                var dependent = schema.ExtensionData![SchemaPreparer.DependencyMarker]?.ToString() ?? "";
+                foreach (var inner in dependency.Errors.Skip(1).SelectMany(e => e.Value))
+                {
+                    if (inner.Kind == ValidationErrorKind.PropertyRequired)
+                    {
+                        Add(Messages.ValidationGeneric(
+                            $"property {GoStyleFormat.Quote(inner.Property ?? "")} is required, if {GoStyleFormat.Quote(dependent)} property exists"));
+                    }
+                    else
+                    {
+                        Collect(inner, output);
+                    }
+                }
                 break;
 
             case ValidationErrorKind.NotAnyOf when IsConditional(schema) && error is ChildSchemaValidationError conditional:
@@ -234,8 +254,9 @@ internal static class ValidationErrorTranslator
         _ => value.ToString(Newtonsoft.Json.Formatting.None),
     };
 
-    private static bool IsConditional(JsonSchema schema) =>
-        schema.ExtensionData?.ContainsKey(SchemaPreparer.ConditionalMarker) == true;
+    private static bool IsConditional(JsonSchema schema) => HasMarker(schema, SchemaPreparer.ConditionalMarker);
+
+    private static bool HasMarker(JsonSchema schema, string marker) => schema.ExtensionData?.ContainsKey(marker) == true;
 
     /// <summary>
     /// For a rewritten <c>if/then/else</c>: the errors of <c>then</c> when the condition held,
