@@ -173,6 +173,8 @@ public static class ServerApp
     public static void MapEndpoints(WebApplication app)
     {
         app.MapAdminIdentities();
+        SchemaEndpoints.Map(app.MapPublic());
+        SchemaEndpoints.Map(app.MapAdmin());
         app.MapHealth();
         // Kratos also answers the probes under /admin on the admin listener.
         app.MapAdmin().MapHealth();
