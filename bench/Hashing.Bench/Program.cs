@@ -45,6 +45,13 @@ Report("argon2id defaults derive (Konscious direct)", () =>
     a.GetBytes(32);
 }, allCores: false);
 
+// Imported formats whose cost is in the stored hash (passlib's default rounds for SHA-crypt).
+var importVerifier = new PasswordVerifier(new HasherOptions());
+Report("sha512-crypt 656000 rounds Verify", () => importVerifier.Verify("bench",
+    "$sha512-crypt$rounds=656000$benchsalt$811On7Ao0.MbP1jP415i.YbexyQbK0B8keNxZdIUJ/jD/yZa.8jgnqyUUDDVr9MFnZQI2PNMmHC6YUP3hVPCw/"), allCores: false);
+Report("scrypt N=16384 r=8 p=1 Verify", () => importVerifier.Verify("test",
+    "$scrypt$ln=16384,r=8,p=1$n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=$FUpr2ivjKnRXrfJvs742/uXIydvTVTL1kRHtY9tsPI4="), allCores: false);
+
 void Report(string name, Action operation, bool allCores = true)
 {
     operation();
