@@ -10,6 +10,7 @@ internal sealed class ShaCrypt
     public const int MaxRounds = 999_999_999;
     public const int MaxSaltLength = 16;
 
+    // The order in which the digest bytes are encoded is fixed by the specification, not derived.
     public static readonly ShaCrypt Sha256 = new(HashAlgorithmName.SHA256, 32,
     [
         [0, 10, 20], [21, 1, 11], [12, 22, 2], [3, 13, 23], [24, 4, 14],
