@@ -8,6 +8,11 @@ using Org.BouncyCastle.Crypto.Parameters;
 var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
 var cores = Environment.ProcessorCount;
 Console.WriteLine($"cores: {cores}, seconds per measurement: {seconds}");
+if (File.Exists("/proc/loadavg"))
+{
+    // Other work on the machine lowers every figure below; the load average says how much there was.
+    Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+}
 
 var bcrypt10 = new HasherOptions { BcryptCost = 10 };
 var bcryptHasher = new PasswordHasher(bcrypt10);
