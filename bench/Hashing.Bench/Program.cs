@@ -60,17 +60,21 @@ Report("scrypt N=16384 r=8 p=1 Verify", () => importVerifier.Verify("test",
 void Report(string name, Action operation, bool allCores = true)
 {
     operation();
-    var single = Measure(operation, 1);
-    Console.WriteLine($"{name}: {single:F1}/s single-thread");
+    var (single, singleCpu) = Measure(operation, 1);
+    Console.WriteLine($"{name}: {single:F1}/s single-thread ({singleCpu:F1}/s per CPU-second)");
     if (allCores)
     {
-        var parallel = Measure(operation, cores);
-        Console.WriteLine($"{name}: {parallel:F1}/s on {cores} threads");
+        var (parallel, parallelCpu) = Measure(operation, cores);
+        Console.WriteLine($"{name}: {parallel:F1}/s on {cores} threads ({parallelCpu:F1}/s per CPU-second)");
     }
 }
 
-double Measure(Action operation, int threads)
+// Returns operations per wall-clock second, and per second of CPU time used by this process
+// (the second figure depends less on other work running on the machine).
+(double PerSecond, double PerCpuSecond) Measure(Action operation, int threads)
 {
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
     var stopwatch = Stopwatch.StartNew();
     var deadline = TimeSpan.FromSeconds(seconds);
     var counts = new long[threads];
@@ -84,5 +88,8 @@ double Measure(Action operation, int threads)
     })).ToList();
     workers.ForEach(w => w.Start());
     workers.ForEach(w => w.Join());
-    return counts.Sum() / stopwatch.Elapsed.TotalSeconds;
+    var elapsed = stopwatch.Elapsed.TotalSeconds;
+    process.Refresh();
+    var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+    return (counts.Sum() / elapsed, counts.Sum() / cpu);
 }
