@@ -26,6 +26,14 @@ public class ImportVectorTests
         { HashFormat.Argon2id, "correct horse", "$argon2id$v=19$m=1024,t=2,p=2$c29tZXNhbHQxMjM0$XzoMVFBkA1ObEyX30PVwxaMszE6IQqRlwrk7E/FFKPM" },
         { HashFormat.Argon2id, Unicode, "$argon2id$v=19$m=4096,t=1,p=4$MDEyMzQ1Njc4OWFiY2RlZg$fhPlJ7BIMqD5o252cXfdVQ" },
         { HashFormat.Argon2i, "test", "$argon2i$v=19$m=2048,t=3,p=1$c2FsdHlzYWx0eXNhbHQ$lp/5OVdRo40h867QLf0t0vxC2T26iP4+MSrhOA8ay4s" },
+        // Small and uneven memory sizes (rounded down to whole blocks per lane by the algorithm).
+        { HashFormat.Argon2id, "test", "$argon2id$v=19$m=32,t=2,p=4$cm94YnRVOW5jZzFzcVE4bQ$MNzk5BtR2vUhrp6qQEjRNw" },
+        { HashFormat.Argon2id, "odd memory", "$argon2id$v=19$m=50,t=1,p=4$c2FsdHNhbHRzYWx0$Vfv0VjQOZhEkbQynGolbLB9hrHmLH/dfD7DRmGzjtQ8" },
+        { HashFormat.Argon2i, "odd memory", "$argon2i$v=19$m=77,t=1,p=3$c2FsdHNhbHRzYWx0$YYIY9xiDznM3OAu1ImJTTc2fqmU" },
+        // argon2 with an empty password, which the CLI cannot read: Python argon2-cffi (Debian python3-argon2)
+        // `argon2.low_level.hash_secret(b"", salt, time_cost=T, memory_cost=KiB, parallelism=P, hash_len=32, type=...)`.
+        { HashFormat.Argon2id, "", "$argon2id$v=19$m=1024,t=2,p=2$c29tZXNhbHQxMjM0$zh+7nBixu/ujJi+NKyvvOcmM+WWG8RJM2BJO4px9uLg" },
+        { HashFormat.Argon2i, "", "$argon2i$v=19$m=2048,t=3,p=1$c2FsdHlzYWx0eXNhbHQ$x6xuHdAnU7TSa/EDhsWasc/0NrDNBu587PXH3h0Bzto" },
 
         // pbkdf2: Python `hashlib.pbkdf2_hmac(digest, pw, salt, i, l)`, salt and key in base64 without padding.
         // Kratos means SHA3-224 and SHA3-384 by "sha224" and "sha384", so those use hashlib's sha3_224 / sha3_384.

@@ -1,4 +1,5 @@
 using Konscious.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Generators;
 
 namespace IdentityServer.Security.Hashing.Formats;
 
@@ -55,12 +56,37 @@ internal sealed class Argon2Format(HashFormat kind) : IHashFormat
 
     public static byte[] Derive(HashFormat kind, byte[] password, byte[] salt, Argon2Parameters parameters)
     {
-        Argon2 argon2 = kind == HashFormat.Argon2id ? new Argon2id(password) : new Argon2i(password);
+        if (password.Length == 0)
+        {
+            return DeriveEmptyPassword(kind, salt, parameters);
+        }
+
+        // Konscious computes the lanes on several threads, which keeps a single login fast.
+        using Argon2 argon2 = kind == HashFormat.Argon2id ? new Argon2id(password) : new Argon2i(password);
         argon2.Salt = salt;
         argon2.MemorySize = parameters.MemoryKib;
         argon2.Iterations = parameters.Iterations;
         argon2.DegreeOfParallelism = parameters.Parallelism;
         return argon2.GetBytes(parameters.KeyLength);
+    }
+
+    // Konscious refuses an empty password, which Argon2 itself allows.
+    private static byte[] DeriveEmptyPassword(HashFormat kind, byte[] salt, Argon2Parameters parameters)
+    {
+        var generator = new Argon2BytesGenerator();
+        generator.Init(new Org.BouncyCastle.Crypto.Parameters.Argon2Parameters.Builder(
+                kind == HashFormat.Argon2id
+                    ? Org.BouncyCastle.Crypto.Parameters.Argon2Parameters.Argon2id
+                    : Org.BouncyCastle.Crypto.Parameters.Argon2Parameters.Argon2i)
+            .WithVersion(Org.BouncyCastle.Crypto.Parameters.Argon2Parameters.Version13)
+            .WithMemoryAsKB(parameters.MemoryKib)
+            .WithIterations(parameters.Iterations)
+            .WithParallelism(parameters.Parallelism)
+            .WithSalt(salt)
+            .Build());
+        var output = new byte[parameters.KeyLength];
+        generator.GenerateBytes(Array.Empty<byte>(), output);
+        return output;
     }
 
     public static string Encode(Argon2Parameters parameters, byte[] salt, byte[] key) =>

@@ -35,7 +35,14 @@ internal sealed partial class BcryptFormat : IHashFormat
             return false;
         }
 
-        return BCrypt.Net.BCrypt.Verify(password, WithSupportedRevision(hash));
+        try
+        {
+            return BCrypt.Net.BCrypt.Verify(password, WithSupportedRevision(hash));
+        }
+        catch (BCrypt.Net.SaltParseException e)
+        {
+            throw new MalformedHashException(Name, e.Message);
+        }
     }
 
     public static string Hash(string password, int cost)

@@ -16,32 +16,34 @@ internal static class Md5Crypt
     /// <summary>Returns the 22-character encoded digest.</summary>
     public static string Compute(byte[] password, byte[] salt)
     {
-        var alternate = MD5.HashData([.. password, .. salt, .. password]);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        hash.AppendData(password);
+        hash.AppendData(salt);
+        hash.AppendData(password);
+        var alternate = hash.GetHashAndReset();
 
-        var context = new List<byte>();
-        context.AddRange(password);
-        context.AddRange(Magic);
-        context.AddRange(salt);
+        hash.AppendData(password);
+        hash.AppendData(Magic);
+        hash.AppendData(salt);
         for (var remaining = password.Length; remaining > 0; remaining -= 16)
         {
-            context.AddRange(alternate.AsSpan(0, Math.Min(remaining, 16)));
+            hash.AppendData(alternate, 0, Math.Min(remaining, 16));
         }
 
         // For each bit of the length: a zero byte when set, the first password byte when clear.
         for (var bits = password.Length; bits > 0; bits >>= 1)
         {
-            context.Add((bits & 1) != 0 ? (byte)0 : password[0]);
+            hash.AppendData((bits & 1) != 0 ? [0] : [password[0]]);
         }
 
-        var digest = MD5.HashData(context.ToArray());
+        var digest = hash.GetHashAndReset();
         for (var round = 0; round < 1000; round++)
         {
-            context.Clear();
-            context.AddRange((round & 1) != 0 ? password : digest);
-            if (round % 3 != 0) context.AddRange(salt);
-            if (round % 7 != 0) context.AddRange(password);
-            context.AddRange((round & 1) != 0 ? digest : password);
-            digest = MD5.HashData(context.ToArray());
+            hash.AppendData((round & 1) != 0 ? password : digest);
+            if (round % 3 != 0) hash.AppendData(salt);
+            if (round % 7 != 0) hash.AppendData(password);
+            hash.AppendData((round & 1) != 0 ? digest : password);
+            hash.GetHashAndReset(digest);
         }
 
         return CryptBase64.Encode(digest, OutputOrder);

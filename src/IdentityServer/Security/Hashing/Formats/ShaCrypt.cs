@@ -10,6 +10,7 @@ internal sealed class ShaCrypt
     public const int MaxRounds = 999_999_999;
     public const int MaxSaltLength = 16;
 
+    // The order in which the digest bytes are encoded is fixed by the specification, not derived.
     public static readonly ShaCrypt Sha256 = new(HashAlgorithmName.SHA256, 32,
     [
         [0, 10, 20], [21, 1, 11], [12, 22, 2], [3, 13, 23], [24, 4, 14],
@@ -40,43 +41,53 @@ internal sealed class ShaCrypt
     /// <summary>Returns the encoded digest (43 characters for SHA-256, 86 for SHA-512).</summary>
     public string Compute(byte[] password, byte[] salt, int rounds)
     {
-        var alternate = Hash([.. password, .. salt, .. password]);
+        using var hash = IncrementalHash.CreateHash(_algorithm);
+        hash.AppendData(password);
+        hash.AppendData(salt);
+        hash.AppendData(password);
+        var alternate = hash.GetHashAndReset();
 
-        var context = new List<byte>();
-        context.AddRange(password);
-        context.AddRange(salt);
-        AddRepeated(context, alternate, password.Length);
+        hash.AppendData(password);
+        hash.AppendData(salt);
+        AppendRepeated(hash, alternate, password.Length);
         // For each bit of the length: the alternate digest when set, the password when clear.
         for (var bits = password.Length; bits > 0; bits >>= 1)
         {
-            context.AddRange((bits & 1) != 0 ? alternate : password);
+            hash.AppendData((bits & 1) != 0 ? alternate : password);
         }
 
-        var digest = Hash(context.ToArray());
+        var digest = hash.GetHashAndReset();
 
-        var passwordSequence = Repeat(Hash(Repeat(password, password.Length * password.Length)), password.Length);
-        var saltSequence = Repeat(Hash(Repeat(salt, salt.Length * (16 + digest[0]))), salt.Length);
+        for (var i = 0; i < password.Length; i++)
+        {
+            hash.AppendData(password);
+        }
+
+        var passwordSequence = Repeat(hash.GetHashAndReset(), password.Length);
+        for (var i = 0; i < 16 + digest[0]; i++)
+        {
+            hash.AppendData(salt);
+        }
+
+        var saltSequence = Repeat(hash.GetHashAndReset(), salt.Length);
 
         for (var round = 0; round < rounds; round++)
         {
-            context.Clear();
-            context.AddRange((round & 1) != 0 ? passwordSequence : digest);
-            if (round % 3 != 0) context.AddRange(saltSequence);
-            if (round % 7 != 0) context.AddRange(passwordSequence);
-            context.AddRange((round & 1) != 0 ? digest : passwordSequence);
-            digest = Hash(context.ToArray());
+            hash.AppendData((round & 1) != 0 ? passwordSequence : digest);
+            if (round % 3 != 0) hash.AppendData(saltSequence);
+            if (round % 7 != 0) hash.AppendData(passwordSequence);
+            hash.AppendData((round & 1) != 0 ? digest : passwordSequence);
+            hash.GetHashAndReset(digest);
         }
 
         return CryptBase64.Encode(digest, _outputOrder);
     }
 
-    private byte[] Hash(byte[] data) => _algorithm == HashAlgorithmName.SHA256 ? SHA256.HashData(data) : SHA512.HashData(data);
-
-    private static void AddRepeated(List<byte> target, byte[] source, int length)
+    private static void AppendRepeated(IncrementalHash hash, byte[] source, int length)
     {
         for (var remaining = length; remaining > 0; remaining -= source.Length)
         {
-            target.AddRange(source.AsSpan(0, Math.Min(remaining, source.Length)));
+            hash.AppendData(source, 0, Math.Min(remaining, source.Length));
         }
     }
 
