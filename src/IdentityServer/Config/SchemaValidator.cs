@@ -12,7 +12,7 @@ internal sealed record SchemaIssue(string KeyPath, string Message, string? Hint 
 /// Checks a configuration tree against the project's schema and describes every problem in words a
 /// person can act on. It understands the subset of JSON Schema the project's schema uses: type, enum,
 /// const, properties, additionalProperties, required, items, minItems, minimum, maximum, minLength,
-/// maxLength, pattern, format, $ref and if/then/else, plus annotations that only shape the messages:
+/// maxLength, pattern, format, $ref, allOf and if/then/else, plus annotations that only shape the messages:
 /// x-hint (advice for a bad value), x-missing-hint (advice for a missing key), x-member-noun (what the
 /// children of an object are, e.g. "flow") and x-sensitive (never repeat the value in a message).
 /// </summary>
@@ -64,6 +64,10 @@ internal sealed class SchemaValidator
                 break;
         }
 
+        if (schema["allOf"] is JsonArray parts)
+        {
+            foreach (var part in parts.OfType<JsonObject>()) Check(value, part, path);
+        }
         if (schema["if"] is JsonObject condition)
         {
             var branch = Passes(value, condition, path) ? schema["then"] : schema["else"];

@@ -202,6 +202,23 @@ public class InvalidConfigTests
               default_browser_return_url: http://127.0.0.1:4455/
             """,
             1, 1, "dsn", "required key is missing", "DSN environment variable", OnTopOfMinimal: false),
+        new("recovery enabled without a courier",
+            TempConfigFolder.MinimalConfig + """
+
+              flows:
+                recovery:
+                  enabled: true
+            """,
+            1, 1, "courier", "required key is missing", "the recovery flow sends messages", OnTopOfMinimal: false),
+        new("cipher algorithm without a cipher secret",
+            """
+            ciphers:
+              algorithm: xchacha20-poly1305
+            secrets:
+              default:
+                - a-default-secret-1234
+            """,
+            3, 1, "secrets.cipher", "required key is missing", "add secrets.cipher with a 32-character secret"),
         new("secret too short",
             """
             secrets:
