@@ -51,6 +51,16 @@ public class InvalidConfigTests
                 port: 4433
             """,
             1, 1, "servee", "unknown key \"servee\"", "did you mean \"serve\"?"),
+        new("known key at the wrong level",
+            """
+            level: debug
+            """,
+            1, 1, "level", "unknown key \"level\" here", "level belongs under log"),
+        new("dotted key instead of nesting",
+            """
+            serve.public.port: 4433
+            """,
+            1, 1, "serve.public.port", "unknown key \"serve.public.port\"", "nest the parts instead of joining them with dots: serve: then public: then port:"),
         new("after placed directly under flows",
             """
             selfservice:
