@@ -57,7 +57,7 @@ public static class ConfigLoader
         }
 
         var dsnSource = merged.ContainsKey("dsn") ? ConfigValueSource.File : ConfigValueSource.NotSet;
-        foreach (var item in new EnvironmentOverrides(schema).Find(environment))
+        foreach (var item in EnvironmentOverrides.For(schema).Find(environment))
         {
             EnvironmentOverrides.Apply(merged, locations, item);
             if (item.KeyPath == "dsn") dsnSource = ConfigValueSource.Environment;

@@ -27,7 +27,7 @@ public sealed class ConfigSchema
 
     /// <summary>
     /// Every key path the schema names, with <c>[]</c> standing for any list index
-    /// (e.g. <c>identity.schemas[].url</c>), mapped to the schema of its value.
+    /// (e.g. <c>identity.schemas[]</c> and <c>identity.schemas[].url</c>), mapped to the schema of its value.
     /// </summary>
     public IReadOnlyDictionary<string, JsonObject> KnownPaths => _pathSchemas;
 
@@ -113,7 +113,7 @@ public sealed class ConfigSchema
             CollectPaths(sub, childPath, depth + 1);
         }
         var resolved = Resolve(schema);
-        if ((resolved["items"] ?? schema["items"]) is JsonObject items)
+        if ((resolved["items"] ?? schema["items"]) is JsonObject items && _pathSchemas.TryAdd(path + "[]", items))
         {
             CollectPaths(items, path + "[]", depth + 1);
         }
