@@ -17,6 +17,13 @@ public sealed class ConfigLoadResult
 
     public bool IsValid => Config is not null && Problems.Count == 0;
 
+    /// <summary>Writes one line per problem and a closing summary, e.g. to standard error before exiting.</summary>
+    public void WriteProblems(TextWriter writer)
+    {
+        foreach (var problem in Problems) writer.WriteLine(problem.ToString());
+        writer.WriteLine(Problems.Count == 1 ? "the configuration has 1 problem" : $"the configuration has {Problems.Count} problems");
+    }
+
     /// <summary>Where a key was set: "config/kratos.yml:3:1", "environment variable DSN", or null.</summary>
     public string? DescribeSource(string keyPath)
     {

@@ -350,6 +350,23 @@ public class InvalidConfigTests
     }
 
     [Fact]
+    public void Problems_are_written_one_per_line_with_a_summary()
+    {
+        using var folder = new TempConfigFolder();
+        var file = folder.Write("kratos.yml", TempConfigFolder.MinimalConfig + "\nlog:\n  level: loud\n  formt: json\n");
+        var result = ConfigLoader.Load([file], new Dictionary<string, string>());
+        var output = new StringWriter();
+
+        result.WriteProblems(output);
+
+        var lines = output.ToString().TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith($"{file}:9:3: log.level: ", lines[0]);
+        Assert.Equal($"{file}:10:3: log.formt: unknown key \"formt\"; did you mean \"format\"?", lines[1]);
+        Assert.Equal("the configuration has 2 problems", lines[2]);
+    }
+
+    [Fact]
     public void A_missing_config_file_is_one_clear_problem()
     {
         var file = Path.Combine("config", "does-not-exist-" + Guid.NewGuid().ToString("N") + ".yml");
