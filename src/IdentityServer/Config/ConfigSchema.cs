@@ -18,6 +18,7 @@ public sealed class ConfigSchema
     public ConfigSchema(JsonObject root)
     {
         Root = root;
+        Materialize(root);
         CollectPaths(root, "", 0);
     }
 
@@ -116,6 +117,21 @@ public sealed class ConfigSchema
         if ((resolved["items"] ?? schema["items"]) is JsonObject items && _pathSchemas.TryAdd(path + "[]", items))
         {
             CollectPaths(items, path + "[]", depth + 1);
+        }
+    }
+
+    // A parsed JsonNode builds its children lazily on first access, which is not safe when several
+    // threads validate at once; touching every node up front leaves only reads afterwards.
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj) Materialize(child);
+                break;
+            case JsonArray array:
+                foreach (var item in array) Materialize(item);
+                break;
         }
     }
 
