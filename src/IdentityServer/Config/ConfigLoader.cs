@@ -51,6 +51,20 @@ public static class ConfigLoader
 
     public static ConfigLoadResult Load(IReadOnlyList<string> files, IReadOnlyDictionary<string, string> environment, ConfigSchema schema)
     {
+        try
+        {
+            return LoadChecked(files, environment, schema);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // A bug here must still end in one readable line rather than a stack trace.
+            var problem = new ConfigProblem { Message = $"loading the configuration failed unexpectedly: {error.GetType().Name}: {error.Message}" };
+            return new ConfigLoadResult { Merged = new JsonObject(), Problems = [problem], Locations = new SourceMap() };
+        }
+    }
+
+    private static ConfigLoadResult LoadChecked(IReadOnlyList<string> files, IReadOnlyDictionary<string, string> environment, ConfigSchema schema)
+    {
         var merged = new JsonObject();
         var locations = new SourceMap();
         var problems = new List<ConfigProblem>();

@@ -379,6 +379,18 @@ public class InvalidConfigTests
     }
 
     [Fact]
+    public void A_folder_given_as_config_file_is_one_clear_problem()
+    {
+        using var folder = new TempConfigFolder();
+
+        var result = ConfigLoader.Load([folder.Path], new Dictionary<string, string>());
+
+        var problem = Assert.Single(result.Problems);
+        Assert.StartsWith($"{folder.Path}: config file cannot be read", problem.ToString());
+        Assert.DoesNotContain(Environment.NewLine, problem.ToString());
+    }
+
+    [Fact]
     public void Several_problems_are_all_reported_in_file_order()
     {
         using var folder = new TempConfigFolder();
