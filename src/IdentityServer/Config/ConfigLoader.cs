@@ -17,6 +17,13 @@ public sealed class ConfigLoadResult
 
     public bool IsValid => Config is not null && Problems.Count == 0;
 
+    /// <summary>Writes one line per problem and a closing summary, e.g. to standard error before exiting.</summary>
+    public void WriteProblems(TextWriter writer)
+    {
+        foreach (var problem in Problems) writer.WriteLine(problem.ToString());
+        writer.WriteLine(Problems.Count == 1 ? "the configuration has 1 problem" : $"the configuration has {Problems.Count} problems");
+    }
+
     /// <summary>Where a key was set: "config/kratos.yml:3:1", "environment variable DSN", or null.</summary>
     public string? DescribeSource(string keyPath)
     {
@@ -44,6 +51,20 @@ public static class ConfigLoader
 
     public static ConfigLoadResult Load(IReadOnlyList<string> files, IReadOnlyDictionary<string, string> environment, ConfigSchema schema)
     {
+        try
+        {
+            return LoadChecked(files, environment, schema);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // A bug here must still end in one readable line rather than a stack trace.
+            var problem = new ConfigProblem { Message = $"loading the configuration failed unexpectedly: {error.GetType().Name}: {error.Message}" };
+            return new ConfigLoadResult { Merged = new JsonObject(), Problems = [problem], Locations = new SourceMap() };
+        }
+    }
+
+    private static ConfigLoadResult LoadChecked(IReadOnlyList<string> files, IReadOnlyDictionary<string, string> environment, ConfigSchema schema)
+    {
         var merged = new JsonObject();
         var locations = new SourceMap();
         var problems = new List<ConfigProblem>();
@@ -57,7 +78,7 @@ public static class ConfigLoader
         }
 
         var dsnSource = merged.ContainsKey("dsn") ? ConfigValueSource.File : ConfigValueSource.NotSet;
-        foreach (var item in new EnvironmentOverrides(schema).Find(environment))
+        foreach (var item in EnvironmentOverrides.For(schema).Find(environment))
         {
             EnvironmentOverrides.Apply(merged, locations, item);
             if (item.KeyPath == "dsn") dsnSource = ConfigValueSource.Environment;

@@ -18,6 +18,7 @@ public sealed class ConfigSchema
     public ConfigSchema(JsonObject root)
     {
         Root = root;
+        Materialize(root);
         CollectPaths(root, "", 0);
     }
 
@@ -27,7 +28,7 @@ public sealed class ConfigSchema
 
     /// <summary>
     /// Every key path the schema names, with <c>[]</c> standing for any list index
-    /// (e.g. <c>identity.schemas[].url</c>), mapped to the schema of its value.
+    /// (e.g. <c>identity.schemas[]</c> and <c>identity.schemas[].url</c>), mapped to the schema of its value.
     /// </summary>
     public IReadOnlyDictionary<string, JsonObject> KnownPaths => _pathSchemas;
 
@@ -113,9 +114,24 @@ public sealed class ConfigSchema
             CollectPaths(sub, childPath, depth + 1);
         }
         var resolved = Resolve(schema);
-        if ((resolved["items"] ?? schema["items"]) is JsonObject items)
+        if ((resolved["items"] ?? schema["items"]) is JsonObject items && _pathSchemas.TryAdd(path + "[]", items))
         {
             CollectPaths(items, path + "[]", depth + 1);
+        }
+    }
+
+    // A parsed JsonNode builds its children lazily on first access, which is not safe when several
+    // threads validate at once; touching every node up front leaves only reads afterwards.
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj) Materialize(child);
+                break;
+            case JsonArray array:
+                foreach (var item in array) Materialize(item);
+                break;
         }
     }
 

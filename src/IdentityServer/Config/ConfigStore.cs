@@ -115,7 +115,18 @@ public sealed class ConfigStore : IDisposable
 
     private void ReloadAndLog()
     {
-        var (problems, change) = Reload();
+        IReadOnlyList<ConfigProblem> problems;
+        ConfigChange? change;
+        try
+        {
+            (problems, change) = Reload();
+        }
+        catch (Exception error)
+        {
+            // This runs on a timer thread, where an escaping exception would end the process.
+            _logger?.LogError(error, "Applying the changed configuration failed");
+            return;
+        }
         if (problems.Count > 0)
         {
             _logger?.LogWarning("Configuration change refused; the previous configuration stays in force");

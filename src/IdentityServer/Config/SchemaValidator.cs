@@ -12,7 +12,7 @@ internal sealed record SchemaIssue(string KeyPath, string Message, string? Hint 
 /// Checks a configuration tree against the project's schema and describes every problem in words a
 /// person can act on. It understands the subset of JSON Schema the project's schema uses: type, enum,
 /// const, properties, additionalProperties, required, items, minItems, minimum, maximum, minLength,
-/// maxLength, pattern, format, $ref and if/then/else, plus annotations that only shape the messages:
+/// maxLength, pattern, format, $ref, allOf and if/then/else, plus annotations that only shape the messages:
 /// x-hint (advice for a bad value), x-missing-hint (advice for a missing key), x-member-noun (what the
 /// children of an object are, e.g. "flow") and x-sensitive (never repeat the value in a message).
 /// </summary>
@@ -64,6 +64,10 @@ internal sealed class SchemaValidator
                 break;
         }
 
+        if (schema["allOf"] is JsonArray parts)
+        {
+            foreach (var part in parts.OfType<JsonObject>()) Check(value, part, path);
+        }
         if (schema["if"] is JsonObject condition)
         {
             var branch = Passes(value, condition, path) ? schema["then"] : schema["else"];
@@ -146,7 +150,6 @@ internal sealed class SchemaValidator
         }
         if (schema["enum"] is JsonArray choices && !choices.Any(choice => JsonNode.DeepEquals(choice, value)))
         {
-            var names = choices.Select(JsonDescriptions.Render).ToList();
             var plain = choices.Select(choice => choice?.ToString() ?? "null").ToList();
             var close = value is JsonValue v && v.GetValueKind() == JsonValueKind.String
                 ? KeySuggestions.Closest(v.GetValue<string>(), plain)
@@ -288,6 +291,12 @@ internal sealed class SchemaValidator
             }
         }
 
+        if (name.Contains('.') && _schema.KnownPaths.ContainsKey(KeyPath.Child(Generalize(parentPath), name)))
+        {
+            Report(path, $"unknown key \"{name}\"", $"nest the parts instead of joining them with dots: {string.Join(" then ", name.Split('.').Select(part => part + ":"))}");
+            return;
+        }
+
         var close = KeySuggestions.Closest(name, siblings.Select(pair => pair.Key));
         if (close is not null)
         {
@@ -311,7 +320,7 @@ internal sealed class SchemaValidator
     // and then places that share the longest start with it.
     private List<string> PlacesFor(string name, string parentPath)
     {
-        var parent = Regex.Replace(parentPath, @"\[\d+\]", "[]");
+        var parent = Generalize(parentPath);
         var candidates = _schema.KnownPaths.Keys
             .Where(known => known == name || known.EndsWith("." + name, StringComparison.Ordinal))
             .Select(KeyPath.Parent)
@@ -329,10 +338,14 @@ internal sealed class SchemaValidator
             .Select(home => (home, shared: SharedSegments(home, parent)))
             .Where(entry => entry.shared > 0)
             .ToList();
-        if (ranked.Count == 0) return [];
+        // Nothing nearby: still worth naming the places when there are only a few.
+        if (ranked.Count == 0) return candidates.Count <= 3 ? candidates : [];
         var best = ranked.Max(entry => entry.shared);
         return ranked.Where(entry => entry.shared == best).Select(entry => entry.home).Take(3).ToList();
     }
+
+    // Known paths write list items as [], e.g. identity.schemas[].url.
+    private static string Generalize(string path) => Regex.Replace(path, @"\[\d+\]", "[]");
 
     private static int Depth(string path) => path.Count(c => c is '.' or '[');
 

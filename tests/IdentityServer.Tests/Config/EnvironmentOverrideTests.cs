@@ -29,12 +29,15 @@ public class EnvironmentOverrideTests
     [InlineData("SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS", "selfservice.flows.registration.after.password.hooks")]
     [InlineData("SQA_OPT_OUT", "sqa-opt-out")]
     [InlineData("DATABASE_MIGRATE_ON_START", "database.migrate_on_start")]
+    [InlineData("SECRETS_COOKIE_0", "secrets.cookie[0]")]
+    [InlineData("IDENTITY_SCHEMAS_1_URL", "identity.schemas[1].url")]
+    [InlineData("SELFSERVICE_METHODS_OIDC_CONFIG_PROVIDERS_0_CLIENT_SECRET", "selfservice.methods.oidc.config.providers[0].client_secret")]
     public void Variable_names_map_to_key_paths_through_the_schema(string variable, string keyPath)
     {
         var overrides = new EnvironmentOverrides(ConfigSchema.Default);
 
         Assert.Equal(keyPath, overrides.KeyPathFor(variable));
-        Assert.Equal(variable, EnvironmentOverrides.VariableFor(keyPath));
+        if (!keyPath.Contains('[')) Assert.Equal(variable, EnvironmentOverrides.VariableFor(keyPath));
     }
 
     [Theory]
@@ -45,6 +48,8 @@ public class EnvironmentOverrideTests
     [InlineData("SERVE_PUBLIC")]
     [InlineData("SERVE_PUBLIC_BASE")]
     [InlineData("serve_public_port")]
+    [InlineData("SECRETS_COOKIE_X")]
+    [InlineData("IDENTITY_SCHEMAS_URL")]
     public void Unrelated_variables_are_not_configuration(string variable)
     {
         var overrides = new EnvironmentOverrides(ConfigSchema.Default);
@@ -165,13 +170,72 @@ public class EnvironmentOverrideTests
     }
 
     [Fact]
-    public void A_list_that_is_not_JSON_gets_a_hint()
+    public void A_list_of_objects_that_is_not_JSON_gets_a_hint()
     {
-        var result = Load(TempConfigFolder.MinimalConfig, new() { ["SECRETS_COOKIE"] = "not-json" }, out _);
+        var result = Load(TempConfigFolder.MinimalConfig, new() { ["IDENTITY_SCHEMAS"] = "file://a.json" }, out _);
 
         var problem = Assert.Single(result.Problems);
-        Assert.StartsWith("environment variable SECRETS_COOKIE: secrets.cookie: expected a list, got string \"not-json\"", problem.ToString());
+        Assert.StartsWith("environment variable IDENTITY_SCHEMAS: identity.schemas: expected a list, got string \"file://a.json\"", problem.ToString());
         Assert.Contains("as JSON", problem.Hint);
+    }
+
+    [Fact]
+    public void A_list_of_strings_may_be_comma_separated()
+    {
+        var result = Load(TempConfigFolder.MinimalConfig, new()
+        {
+            ["SERVE_PUBLIC_CORS_ALLOWED_ORIGINS"] = "https://a.example,https://b.example",
+        }, out _);
+
+        Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
+        Assert.Equal(["https://a.example", "https://b.example"], result.Config!.Serve.Public.Cors.AllowedOrigins);
+    }
+
+    [Fact]
+    public void List_items_can_be_set_by_index()
+    {
+        var yaml = TempConfigFolder.MinimalConfig + """
+
+              methods:
+                oidc:
+                  enabled: true
+                  config:
+                    providers:
+                      - id: github
+                        provider: github
+                        client_id: abc
+                        client_secret: from-file
+                        mapper_url: file://github.jsonnet
+            secrets:
+              cookie:
+                - first-cookie-secret-from-file
+                - second-cookie-secret-from-file
+            """;
+
+        var result = Load(yaml, new()
+        {
+            ["SELFSERVICE_METHODS_OIDC_CONFIG_PROVIDERS_0_CLIENT_SECRET"] = "from-environment",
+            ["SECRETS_COOKIE_1"] = "second-secret-from-environment",
+            ["IDENTITY_SCHEMAS_0_URL"] = "https://schemas.example/person.json",
+        }, out _);
+
+        Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
+        var config = result.Config!;
+        var provider = Assert.Single(config.SelfService.Methods.Oidc.Config.Providers);
+        Assert.Equal("from-environment", provider["client_secret"]!.GetValue<string>());
+        Assert.Equal("abc", provider["client_id"]!.GetValue<string>());
+        Assert.Equal(["first-cookie-secret-from-file", "second-secret-from-environment"], config.Secrets.Cookie);
+        Assert.Equal("https://schemas.example/person.json", Assert.Single(config.Identity.Schemas).Url);
+        Assert.Equal("environment variable SECRETS_COOKIE_1", result.DescribeSource("secrets.cookie[1]"));
+    }
+
+    [Fact]
+    public void An_index_past_the_end_adds_an_item_that_must_be_complete()
+    {
+        var result = Load(TempConfigFolder.MinimalConfig, new() { ["IDENTITY_SCHEMAS_1_URL"] = "file://other.json" }, out _);
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("environment variable IDENTITY_SCHEMAS_1_URL: identity.schemas[1].id: required key is missing; add id: under identity.schemas[1]", problem.ToString());
     }
 
     [Fact]

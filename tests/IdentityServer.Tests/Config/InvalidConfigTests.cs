@@ -51,6 +51,16 @@ public class InvalidConfigTests
                 port: 4433
             """,
             1, 1, "servee", "unknown key \"servee\"", "did you mean \"serve\"?"),
+        new("known key at the wrong level",
+            """
+            level: debug
+            """,
+            1, 1, "level", "unknown key \"level\" here", "level belongs under log"),
+        new("dotted key instead of nesting",
+            """
+            serve.public.port: 4433
+            """,
+            1, 1, "serve.public.port", "unknown key \"serve.public.port\"", "nest the parts instead of joining them with dots: serve: then public: then port:"),
         new("after placed directly under flows",
             """
             selfservice:
@@ -202,6 +212,23 @@ public class InvalidConfigTests
               default_browser_return_url: http://127.0.0.1:4455/
             """,
             1, 1, "dsn", "required key is missing", "DSN environment variable", OnTopOfMinimal: false),
+        new("recovery enabled without a courier",
+            TempConfigFolder.MinimalConfig + """
+
+              flows:
+                recovery:
+                  enabled: true
+            """,
+            1, 1, "courier", "required key is missing", "the recovery flow sends messages", OnTopOfMinimal: false),
+        new("cipher algorithm without a cipher secret",
+            """
+            ciphers:
+              algorithm: xchacha20-poly1305
+            secrets:
+              default:
+                - a-default-secret-1234
+            """,
+            3, 1, "secrets.cipher", "required key is missing", "add secrets.cipher with a 32-character secret"),
         new("secret too short",
             """
             secrets:
@@ -323,6 +350,23 @@ public class InvalidConfigTests
     }
 
     [Fact]
+    public void Problems_are_written_one_per_line_with_a_summary()
+    {
+        using var folder = new TempConfigFolder();
+        var file = folder.Write("kratos.yml", TempConfigFolder.MinimalConfig + "\nlog:\n  level: loud\n  formt: json\n");
+        var result = ConfigLoader.Load([file], new Dictionary<string, string>());
+        var output = new StringWriter();
+
+        result.WriteProblems(output);
+
+        var lines = output.ToString().TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith($"{file}:9:3: log.level: ", lines[0]);
+        Assert.Equal($"{file}:10:3: log.formt: unknown key \"formt\"; did you mean \"format\"?", lines[1]);
+        Assert.Equal("the configuration has 2 problems", lines[2]);
+    }
+
+    [Fact]
     public void A_missing_config_file_is_one_clear_problem()
     {
         var file = Path.Combine("config", "does-not-exist-" + Guid.NewGuid().ToString("N") + ".yml");
@@ -332,6 +376,18 @@ public class InvalidConfigTests
         var problem = Assert.Single(result.Problems);
         Assert.Equal($"{file}: config file not found; check the path given with -c/--config", problem.ToString());
         Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public void A_folder_given_as_config_file_is_one_clear_problem()
+    {
+        using var folder = new TempConfigFolder();
+
+        var result = ConfigLoader.Load([folder.Path], new Dictionary<string, string>());
+
+        var problem = Assert.Single(result.Problems);
+        Assert.StartsWith($"{folder.Path}: config file cannot be read", problem.ToString());
+        Assert.DoesNotContain(Environment.NewLine, problem.ToString());
     }
 
     [Fact]
