@@ -124,25 +124,28 @@ public static class AdminIdentityEndpoints
             throw KratosError.BadRequest("The field `identities` must be an array of patches.");
         if (items.Count > BatchLimit)
             throw KratosError.BadRequest($"A batch takes at most {BatchLimit} identities; this one has {items.Count}.");
+        // Each item is parsed lazily so that a malformed one becomes that item's error.
+        var drafts = items.Select<JsonNode?, Func<IdentityDraft>>(item => () => item?["create"] is JsonObject create
+            ? IdentityDraft.Parse(create, requireState: false)
+            : throw KratosError.BadRequest("Each patch needs a `create` object.")).ToList();
+        var outcomes = await manager.CreateManyAsync(drafts, ct);
         var results = new JsonArray();
-        foreach (var item in items)
+        for (var i = 0; i < items.Count; i++)
         {
-            var patchId = item?["patch_id"] is JsonValue p && p.TryGetValue<string>(out var pid) ? pid : null;
             var result = new JsonObject();
-            try
+            var (identity, error) = outcomes[i];
+            if (identity is not null)
             {
-                if (item?["create"] is not JsonObject create)
-                    throw KratosError.BadRequest("Each patch needs a `create` object.");
-                var identity = await manager.CreateAsync(IdentityDraft.Parse(create, requireState: false), ct);
                 result["action"] = "create";
                 result["identity"] = identity.Id.ToString();
             }
-            catch (KratosError e)
+            else
             {
                 result["action"] = "error";
-                result["error"] = e.ToJson(context.TraceIdentifier)["error"]!.DeepClone();
+                result["error"] = error!.ToJson(context.TraceIdentifier)["error"]!.DeepClone();
             }
-            if (patchId is not null) result["patch_id"] = patchId;
+            if (items[i]?["patch_id"] is JsonValue p && p.TryGetValue<string>(out var patchId))
+                result["patch_id"] = patchId;
             results.Add(result);
         }
         return Json(new JsonObject { ["identities"] = results });

@@ -37,6 +37,40 @@ public sealed class IdentityManager(AppDbContext db, IIdentitySchemas schemas, I
         return identity;
     }
 
+    /// <summary>
+    /// Creates many identities: each draft is checked on its own, the valid ones are written in one
+    /// transaction, and only when that hits a conflict are they written one by one so that each
+    /// item gets its own result. Returns, per draft, the identity or the error.
+    /// </summary>
+    public async Task<IReadOnlyList<(Identity? Identity, KratosError? Error)>> CreateManyAsync(IReadOnlyList<Func<IdentityDraft>> drafts, CancellationToken ct)
+    {
+        var results = new (Identity? Identity, KratosError? Error)[drafts.Count];
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            try { results[i] = (await BuildAsync(drafts[i](), existing: null, ct), null); }
+            catch (KratosError e) { results[i] = (null, e); }
+        }
+        var valid = results.Where(r => r.Identity is not null).Select(r => r.Identity!).ToList();
+        db.Identities.AddRange(valid);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return results;
+        }
+        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+        }
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i].Identity is not { } identity) continue;
+            db.Identities.Add(identity);
+            try { await SaveAsync(ct); }
+            catch (KratosError conflict) { results[i] = (null, conflict); }
+        }
+        return results;
+    }
+
     public async Task<Identity> ReplaceAsync(Identity existing, IdentityDraft draft, CancellationToken ct)
     {
         await BuildAsync(draft, existing, ct);
