@@ -57,6 +57,8 @@ serve:
     host: 127.0.0.1
   admin:
     host: 127.0.0.1
+selfservice:
+  default_browser_return_url: http://127.0.0.1:4455/
 identity:
   default_schema_id: default
   schemas:

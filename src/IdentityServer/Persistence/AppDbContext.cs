@@ -20,11 +20,22 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     protected override void OnModelCreating(ModelBuilder b)
     {
         MapIdentities(b);
-        // Ids are chosen by the application (Guid.NewGuid) so that rows added through a tracked
-        // parent's collection are inserted, not mistaken for existing rows.
         foreach (var entity in b.Model.GetEntityTypes())
+        {
+            // Ids are chosen by the application (Guid.NewGuid) so that rows added through a tracked
+            // parent's collection are inserted, not mistaken for existing rows.
             entity.FindPrimaryKey()!.Properties.Single().ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+            // Columns are the snake_case of the property names unless a mapping names them.
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.GetColumnName() == property.Name)
+                    property.SetColumnName(SnakeCase(property.Name));
+            }
+        }
     }
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     private void MapIdentities(ModelBuilder b)
     {
@@ -32,18 +43,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         {
             e.ToTable("identities");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.SchemaId).HasColumnName("schema_id");
-            e.Property(x => x.Traits).HasColumnName("traits").HasColumnType(JsonColumnType);
-            e.Property(x => x.State).HasColumnName("state");
-            e.Property(x => x.StateChangedAt).HasColumnName("state_changed_at");
-            e.Property(x => x.MetadataPublic).HasColumnName("metadata_public").HasColumnType(JsonColumnType);
-            e.Property(x => x.MetadataAdmin).HasColumnName("metadata_admin").HasColumnType(JsonColumnType);
-            e.Property(x => x.ExternalId).HasColumnName("external_id");
-            e.Property(x => x.OrganizationId).HasColumnName("organization_id");
-            e.Property(x => x.AvailableAal).HasColumnName("available_aal");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Traits).HasColumnType(JsonColumnType);
+            e.Property(x => x.MetadataPublic).HasColumnType(JsonColumnType);
+            e.Property(x => x.MetadataAdmin).HasColumnType(JsonColumnType);
             e.HasIndex(x => x.ExternalId).IsUnique();
             e.HasMany(x => x.Credentials).WithOne().HasForeignKey(x => x.IdentityId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.VerifiableAddresses).WithOne().HasForeignKey(x => x.IdentityId).OnDelete(DeleteBehavior.Cascade);
@@ -53,13 +55,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         {
             e.ToTable("identity_credentials");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.IdentityId).HasColumnName("identity_id");
-            e.Property(x => x.Type).HasColumnName("type");
-            e.Property(x => x.Config).HasColumnName("config").HasColumnType(JsonColumnType);
-            e.Property(x => x.Version).HasColumnName("version");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Config).HasColumnType(JsonColumnType);
             e.HasIndex(x => new { x.IdentityId, x.Type }).IsUnique();
             e.HasMany(x => x.Identifiers).WithOne().HasForeignKey(x => x.IdentityCredentialId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -67,39 +63,19 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         {
             e.ToTable("identity_credential_identifiers");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.IdentityCredentialId).HasColumnName("identity_credential_id");
             e.Property(x => x.CredentialType).HasColumnName("identity_credential_type");
-            e.Property(x => x.Identifier).HasColumnName("identifier");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
             e.HasIndex(x => new { x.CredentialType, x.Identifier }).IsUnique();
         });
         b.Entity<IdentityVerifiableAddress>(e =>
         {
             e.ToTable("identity_verifiable_addresses");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.IdentityId).HasColumnName("identity_id");
-            e.Property(x => x.Via).HasColumnName("via");
-            e.Property(x => x.Value).HasColumnName("value");
-            e.Property(x => x.Verified).HasColumnName("verified");
-            e.Property(x => x.Status).HasColumnName("status");
-            e.Property(x => x.VerifiedAt).HasColumnName("verified_at");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
             e.HasIndex(x => new { x.Via, x.Value }).IsUnique();
         });
         b.Entity<IdentityRecoveryAddress>(e =>
         {
             e.ToTable("identity_recovery_addresses");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.IdentityId).HasColumnName("identity_id");
-            e.Property(x => x.Via).HasColumnName("via");
-            e.Property(x => x.Value).HasColumnName("value");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
             e.HasIndex(x => new { x.Via, x.Value }).IsUnique();
         });
     }
