@@ -1,9 +1,10 @@
 // Creates many identities on PostgreSQL through the admin API, then times an exact
 // credentials-identifier lookup and a trait lookup, and shows PostgreSQL's plan for each.
 //
-//   dotnet run -c Release --project bench/Identities.Bench -- postgres://user@127.0.0.1:5432/postgres [count]
+//   dotnet run -c Release --project bench/Identities.Bench -- postgres://user@127.0.0.1:5432/postgres [count] [database]
 //
-// The DSN names a server; the benchmark creates its own database there and drops nothing.
+// The DSN names a server; the benchmark creates its own database there and drops nothing. Give the
+// name of a database from an earlier run to measure again without creating the identities anew.
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -18,9 +19,11 @@ if (args.Length < 1)
 }
 var count = args.Length > 1 ? int.Parse(args[1]) : 100_000;
 var serverDsn = Dsn.Parse(args[0]);
-var database = "bench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
-await using (var admin = new NpgsqlConnection(serverDsn.ConnectionString))
+var reuse = args.Length > 2;
+var database = reuse ? args[2] : "bench_" + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+if (!reuse)
 {
+    await using var admin = new NpgsqlConnection(serverDsn.ConnectionString);
     await admin.OpenAsync();
     await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
 }
@@ -69,6 +72,11 @@ identity:
 await using var server = await ServerApp.StartAsync(new ServeRequest([config]) { PortOverride = 0 });
 using var http = new HttpClient { BaseAddress = server.AdminUrl, Timeout = TimeSpan.FromMinutes(5) };
 
+if (!reuse)
+    await CreateAsync();
+
+async Task CreateAsync()
+{
 Console.WriteLine($"creating {count:N0} identities through PATCH /admin/identities in batches of 1000 ...");
 var create = Stopwatch.StartNew();
 const int batchSize = 1000;
@@ -89,6 +97,7 @@ await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelis
     response.EnsureSuccessStatusCode();
 });
 Console.WriteLine($"created in {create.Elapsed.TotalSeconds:F1} s ({count / create.Elapsed.TotalSeconds:F0} identities/s)");
+}
 
 await using (var db = new NpgsqlConnection(Dsn.Parse(dsn).ConnectionString))
 {
@@ -106,7 +115,7 @@ await using (var db = new NpgsqlConnection(Dsn.Parse(dsn).ConnectionString))
     await db.OpenAsync();
     foreach (var (name, sql) in new[]
     {
-        ("identifier", "EXPLAIN SELECT i.id FROM identities i WHERE EXISTS (SELECT 1 FROM identity_credential_identifiers x WHERE (x.identifier = 'user5@example.com') AND EXISTS (SELECT 1 FROM identity_credentials c WHERE c.id = x.identity_credential_id AND c.identity_id = i.id)) ORDER BY i.id LIMIT 251"),
+        ("identifier", "EXPLAIN SELECT i.id FROM identities i WHERE i.id IN (SELECT c.identity_id FROM identity_credential_identifiers x JOIN identity_credentials c ON x.identity_credential_id = c.id WHERE x.identifier = 'user5@example.com' OR x.identifier = 'user5@example.com') ORDER BY i.id LIMIT 251"),
         ("trait", "EXPLAIN SELECT i.id FROM identities i WHERE traits @> '{\"email\":\"user5@example.com\"}'::jsonb ORDER BY i.id LIMIT 251"),
     })
     {

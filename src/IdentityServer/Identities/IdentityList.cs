@@ -110,19 +110,19 @@ public sealed partial class IdentityList
         var query = TraitFiltered(db);
         if (Ids.Count > 0) query = query.Where(i => Ids.Contains(i.Id));
         if (OrganizationId is { } org) query = query.Where(i => i.OrganizationId == org);
+        // Written as `id IN (identifiers joined to credentials)`: a correlated EXISTS makes
+        // PostgreSQL walk every identity.
         if (CredentialsIdentifier is { } exact)
         {
             var lowered = exact.Trim().ToLowerInvariant();
-            query = query.Where(i => db.IdentityCredentialIdentifiers.Any(x =>
-                (x.Identifier == exact || x.Identifier == lowered) &&
-                db.IdentityCredentials.Any(c => c.Id == x.IdentityCredentialId && c.IdentityId == i.Id)));
+            var owners = OwnersOf(db, db.IdentityCredentialIdentifiers.Where(x => x.Identifier == exact || x.Identifier == lowered));
+            query = query.Where(i => owners.Contains(i.Id));
         }
         if (SimilarIdentifier is { } similar)
         {
             var pattern = "%" + similar.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            query = query.Where(i => db.IdentityCredentialIdentifiers.Any(x =>
-                EF.Functions.Like(x.Identifier.ToLower(), pattern, "\\") &&
-                db.IdentityCredentials.Any(c => c.Id == x.IdentityCredentialId && c.IdentityId == i.Id)));
+            var owners = OwnersOf(db, db.IdentityCredentialIdentifiers.Where(x => EF.Functions.Like(x.Identifier.ToLower(), pattern, "\\")));
+            query = query.Where(i => owners.Contains(i.Id));
         }
         if (After is { } after)
             query = query.Where(i => i.Id.CompareTo(after) > 0);
@@ -141,6 +141,9 @@ public sealed partial class IdentityList
         }
         return (page, next);
     }
+
+    private static IQueryable<Guid> OwnersOf(AppDbContext db, IQueryable<IdentityCredentialIdentifier> identifiers) =>
+        identifiers.Join(db.IdentityCredentials, x => x.IdentityCredentialId, c => c.Id, (x, c) => c.IdentityId);
 
     private IQueryable<Identity> TraitFiltered(AppDbContext db)
     {
