@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace GoTemplates.Tests;
+
+/// <summary>Renders every case with Go (through the oracle program) and with this engine and compares the results.</summary>
+public sealed partial class DifferentialTests
+{
+    private static readonly Lazy<IReadOnlyList<OracleResult>> GoResults = new(() =>
+        GoOracle.Render(AllCases().Select(c => new OracleCase(c.Template, JsonDocument.Parse(c.Data).RootElement, c.Mode)).ToList()));
+
+    private static IEnumerable<(string Template, string Data, string Mode)> AllCases() =>
+        TextCases.All.Select(c => (c.Template, c.Data, "text")).Concat(HtmlCases.All.Select(c => (c.Template, c.Data, "html")));
+
+    public static IEnumerable<object[]> TextCaseIds() => Enumerable.Range(0, TextCases.All.Length).Select(i => new object[] { i });
+    public static IEnumerable<object[]> HtmlCaseIds() => Enumerable.Range(0, HtmlCases.All.Length).Select(i => new object[] { i });
+
+    [GoTheory]
+    [MemberData(nameof(TextCaseIds))]
+    public void Text_template_output_matches_go(int index)
+    {
+        var (template, data) = TextCases.All[index];
+        Check(template, data, TemplateMode.Text, GoResults.Value[index]);
+    }
+
+    [GoTheory]
+    [MemberData(nameof(HtmlCaseIds))]
+    public void Html_template_output_matches_go(int index)
+    {
+        var (template, data) = HtmlCases.All[index];
+        Check(template, data, TemplateMode.Html, GoResults.Value[TextCases.All.Length + index]);
+    }
+
+    [GoTheory]
+    [InlineData(0)]
+    public void Oracle_covers_at_least_300_cases(int _)
+    {
+        Assert.True(GoResults.Value.Count >= 300, $"only {GoResults.Value.Count} cases");
+        Assert.Equal(TextCases.All.Length + HtmlCases.All.Length, GoResults.Value.Count);
+    }
+
+    private static void Check(string template, string data, TemplateMode mode, OracleResult go)
+    {
+        string? ours = null;
+        Exception? error = null;
+        try
+        {
+            var t = GoTemplate.Parse("t", template, mode);
+            ours = t.Execute(JsonDocument.Parse(data).RootElement);
+        }
+        catch (Exception e) when (e is TemplateParseException or TemplateExecutionException)
+        {
+            error = e;
+        }
+        string describe = $"template: {template}\ndata: {data}\ngo: {(go.Error.Length > 0 ? "ERROR " + go.Error : go.Output)}\nours: {(error != null ? "ERROR " + error.Message : ours)}";
+        if (go.Error.Length > 0)
+        {
+            Assert.True(error != null, "Go failed but we did not.\n" + describe);
+            if (go.ParseError && mode == TemplateMode.Text)
+            {
+                Assert.True(error is TemplateParseException, "Go failed to parse but we failed later.\n" + describe);
+                Assert.Equal(Line(go.Error), Line(error!.Message));
+            }
+            return;
+        }
+        Assert.True(error == null, "We failed but Go did not.\n" + describe);
+        Assert.True(go.Output == ours, describe);
+    }
+
+    private static string Line(string message)
+    {
+        var m = LinePattern().Match(message);
+        return m.Success ? m.Groups[1].Value : "?";
+    }
+
+    [GeneratedRegex(@"template: t:(\d+)")]
+    private static partial Regex LinePattern();
+}
