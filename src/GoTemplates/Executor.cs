@@ -372,13 +372,13 @@ internal sealed class Executor
         {
             case IDictionary<string, object?> typed:
                 if (hasArgs) throw Error($"{name} is not a method but has arguments");
-                return typed.TryGetValue(name, out var tv) ? tv : Missing.Value;
+                return typed.TryGetValue(name, out var tv) ? GoValues.Normalize(tv) : Missing.Value;
             case IDictionary map:
             {
                 var keyType = map.GetType().IsGenericType ? map.GetType().GetGenericArguments()[0] : typeof(object);
                 if (keyType != typeof(string) && keyType != typeof(object)) break;
                 if (hasArgs) throw Error($"{name} is not a method but has arguments");
-                return map.Contains(name) ? map[name] : Missing.Value;
+                return map.Contains(name) ? GoValues.Normalize(map[name]) : Missing.Value;
             }
         }
         var kind = GoValues.KindOf(receiver);
@@ -389,7 +389,7 @@ internal sealed class Executor
             if (prop != null)
             {
                 if (hasArgs) throw Error($"{name} has arguments but cannot be invoked as function");
-                return prop.GetValue(receiver);
+                return GoValues.Normalize(prop.GetValue(receiver));
             }
             var method = GoValues.FindMethod(type, name);
             if (method != null) return EvalMethod(dot, receiver, method, node, name, args, final);
