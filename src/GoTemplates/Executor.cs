@@ -312,9 +312,9 @@ internal sealed class Executor
         };
     }
 
-    private void NotAFunction(List<Node> args, object? final)
+    private void NotAFunction(List<Node>? args, object? final)
     {
-        if (args.Count > 1 || final != NoFinal) throw Error($"can't give argument to non-function {args[0]}");
+        if ((args != null && args.Count > 1) || final != NoFinal) throw Error($"can't give argument to non-function {args?[0] ?? _node}");
     }
 
     private object IdealConstant(NumberNode n)
@@ -329,13 +329,13 @@ internal sealed class Executor
         throw Error($"{n.Text} overflows int");
     }
 
-    private object? EvalFieldNode(object? dot, FieldNode field, List<Node> args, object? final)
+    private object? EvalFieldNode(object? dot, FieldNode field, List<Node>? args, object? final)
     {
         _node = field;
         return EvalFieldChain(dot, dot, field, field.Ident, args, final);
     }
 
-    private object? EvalChainNode(object? dot, ChainNode chain, List<Node> args, object? final)
+    private object? EvalChainNode(object? dot, ChainNode chain, List<Node>? args, object? final)
     {
         _node = chain;
         if (chain.Target is NilNode) throw Error($"indirection through explicit nil in {chain}");
@@ -343,7 +343,7 @@ internal sealed class Executor
         return EvalFieldChain(dot, pipe, chain, chain.Fields, args, final);
     }
 
-    private object? EvalVariableNode(object? dot, VariableNode v, List<Node> args, object? final)
+    private object? EvalVariableNode(object? dot, VariableNode v, List<Node>? args, object? final)
     {
         _node = v;
         var value = VarValue(v.Ident[0]);
@@ -352,10 +352,10 @@ internal sealed class Executor
             NotAFunction(args, final);
             return value;
         }
-        return EvalFieldChain(dot, value, v, v.Ident.AsSpan(1).ToArray(), args, final);
+        return EvalFieldChain(dot, value, v, new ArraySegment<string>(v.Ident, 1, v.Ident.Length - 1), args, final);
     }
 
-    private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node> args, object? final)
+    private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final)
     {
         int n = ident.Count;
         for (int i = 0; i < n - 1; i++) receiver = EvalField(dot, ident[i], node, null, NoFinal, receiver);
@@ -424,7 +424,7 @@ internal sealed class Executor
         return EvalCall(dot, fn, node, name, args, final);
     }
 
-    private object? EvalFunction(object? dot, IdentifierNode id, List<Node> args, object? final)
+    private object? EvalFunction(object? dot, IdentifierNode id, List<Node>? args, object? final)
     {
         _node = id;
         var fn = id.Function ?? throw Error($"{GoQuote.Quote(id.Name)} is not a defined function");
@@ -499,15 +499,15 @@ internal sealed class Executor
                 if (type is ArgType.Any or ArgType.Value or ArgType.Map or ArgType.List) return null;
                 throw Error($"cannot assign nil to {TemplateFunction.GoTypeName(type)}");
             case FieldNode f:
-                return ValidateType(EvalFieldNode(dot, f, [n], NoFinal), type);
+                return ValidateType(EvalFieldNode(dot, f, null, NoFinal), type);
             case VariableNode v:
-                return ValidateType(EvalVariableNode(dot, v, [v], NoFinal), type);
+                return ValidateType(EvalVariableNode(dot, v, null, NoFinal), type);
             case PipeNode p:
                 return ValidateType(EvalPipeline(dot, p), type);
             case IdentifierNode id:
-                return ValidateType(EvalFunction(dot, id, [id], NoFinal), type);
+                return ValidateType(EvalFunction(dot, id, null, NoFinal), type);
             case ChainNode c:
-                return ValidateType(EvalChainNode(dot, c, [c], NoFinal), type);
+                return ValidateType(EvalChainNode(dot, c, null, NoFinal), type);
         }
         switch (type)
         {

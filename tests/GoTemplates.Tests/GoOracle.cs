@@ -40,6 +40,12 @@ public static class GoOracle
         var go = GoPath.Value ?? throw new InvalidOperationException("The go command is not installed (Debian package golang-go); it is required to compare with Go.");
         var work = Path.Combine(Path.GetTempPath(), "gotemplates-oracle-" + Environment.ProcessId);
         Directory.CreateDirectory(work);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(work, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        };
         var source = Path.Combine(AppContext.BaseDirectory, "Oracle", "main.go");
         var output = Path.Combine(work, "oracle");
         var psi = new ProcessStartInfo(go, ["build", "-o", output, source])
