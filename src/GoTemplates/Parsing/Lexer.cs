@@ -237,9 +237,10 @@ public sealed class Lexer
                 Emit(TokenType.LeftParen);
                 return true;
             case ')':
+                // Go emits the paren before reporting it, so the parser complains about it first.
+                Emit(TokenType.RightParen);
                 _parenDepth--;
                 if (_parenDepth < 0) return Error("unexpected right paren");
-                Emit(TokenType.RightParen);
                 return true;
         }
         if (IsAlphaNumeric(r))

@@ -560,6 +560,7 @@ public sealed class Parser
     private static bool TryParseFloat(string text, out double value)
     {
         value = 0;
+        if (text.Contains('_') && !UnderscoresOk(text.TrimStart('+', '-'))) return false;
         string s = text.Replace("_", "");
         if (s.Contains("0x", StringComparison.OrdinalIgnoreCase)) return false;
         if (s.Length == 0 || s.EndsWith('.') && s.Length == 1) return false;
