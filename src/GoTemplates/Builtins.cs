@@ -42,9 +42,10 @@ public static class Builtins
 
     private static int Length(object? item)
     {
-        item = Indirect(item);
         return item switch
         {
+            // Go's own message for len of a missing value.
+            Missing => throw new TemplateFunctionException("reflect: call of reflect.Value.Type on zero Value"),
             null => throw new TemplateFunctionException("len of nil pointer"),
             string s => Encoding.UTF8.GetByteCount(s),
             ICollection c => c.Count,

@@ -292,7 +292,7 @@ internal sealed class Executor
             case ChainNode c:
                 return EvalChainNode(dot, c, cmd.Args, final);
             case IdentifierNode id:
-                return EvalFunction(dot, id, cmd.Args, final);
+                return EvalFunction(dot, id, cmd, cmd.Args, final);
             case PipeNode p:
                 NotAFunction(cmd.Args, final);
                 return EvalPipeline(dot, p);
@@ -358,14 +358,20 @@ internal sealed class Executor
     private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final)
     {
         int n = ident.Count;
-        for (int i = 0; i < n - 1; i++) receiver = EvalField(dot, ident[i], node, null, NoFinal, receiver);
-        return EvalField(dot, ident[n - 1], node, args, final, receiver);
+        bool receiverIsInterface = false;
+        for (int i = 0; i < n - 1; i++)
+        {
+            // A value looked up in a map of interface{} has the static type interface {}, which Go names in errors.
+            bool nextIsInterface = receiver is IDictionary<string, object?>;
+            receiver = EvalField(dot, ident[i], node, null, NoFinal, receiver, receiverIsInterface);
+            receiverIsInterface = nextIsInterface;
+        }
+        return EvalField(dot, ident[n - 1], node, args, final, receiver, receiverIsInterface);
     }
 
-    private object? EvalField(object? dot, string name, Node node, List<Node>? args, object? final, object? receiver)
+    private object? EvalField(object? dot, string name, Node node, List<Node>? args, object? final, object? receiver, bool receiverIsInterface = false)
     {
         if (receiver is Missing) return Missing.Value;
-        _node = node;
         if (receiver == null) throw Error($"nil pointer evaluating interface {{}}.{name}");
         bool hasArgs = (args != null && args.Count > 1) || final != NoFinal;
         switch (receiver)
@@ -394,7 +400,7 @@ internal sealed class Executor
             var method = GoValues.FindMethod(type, name);
             if (method != null) return EvalMethod(dot, receiver, method, node, name, args, final);
         }
-        throw Error($"can't evaluate field {name} in type {GoValues.TypeName(receiver)}");
+        throw Error($"can't evaluate field {name} in type {(receiverIsInterface ? "interface {}" : GoValues.TypeName(receiver))}");
     }
 
     private static ArgType ArgTypeFor(Type t)
@@ -424,16 +430,17 @@ internal sealed class Executor
         return EvalCall(dot, fn, node, name, args, final);
     }
 
-    private object? EvalFunction(object? dot, IdentifierNode id, List<Node>? args, object? final)
+    // Errors from a function call point at the whole command, as Go's do.
+    private object? EvalFunction(object? dot, IdentifierNode id, Node command, List<Node>? args, object? final)
     {
         _node = id;
         var fn = id.Function ?? throw Error($"{GoQuote.Quote(id.Name)} is not a defined function");
-        return EvalCall(dot, fn, id, id.Name, args, final);
+        return EvalCall(dot, fn, command, id.Name, args, final);
     }
 
     private object? EvalCall(object? dot, TemplateFunction fn, Node node, string name, List<Node>? args, object? final)
     {
-        _node = node;
+        // Argument count errors point at the function name; errors from the call itself at the command.
         int given = args == null ? 0 : args.Count - 1;
         bool hasFinal = final != NoFinal;
         int numIn = given + (hasFinal ? 1 : 0);
@@ -505,7 +512,7 @@ internal sealed class Executor
             case PipeNode p:
                 return ValidateType(EvalPipeline(dot, p), type);
             case IdentifierNode id:
-                return ValidateType(EvalFunction(dot, id, null, NoFinal), type);
+                return ValidateType(EvalFunction(dot, id, id, null, NoFinal), type);
             case ChainNode c:
                 return ValidateType(EvalChainNode(dot, c, null, NoFinal), type);
         }
