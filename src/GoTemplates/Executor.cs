@@ -167,7 +167,7 @@ internal sealed class Executor
                         for (int i = 0; i < n; i++)
                         {
                             any = true;
-                            if (OneIteration(r, i, i, mark, intRange: true) == Flow.Break) break;
+                            if (OneIteration(r, i, i, mark) == Flow.Break) break;
                         }
                         break;
                     }
@@ -182,7 +182,7 @@ internal sealed class Executor
         }
     }
 
-    private Flow OneIteration(BranchNode r, object index, object? elem, int mark, bool intRange = false)
+    private Flow OneIteration(BranchNode r, object index, object? elem, int mark)
     {
         var decl = r.Pipe.Decl;
         if (decl.Count > 0)
@@ -198,7 +198,6 @@ internal sealed class Executor
                 if (decl.Count > 1) SetTopVar(2, index);
             }
         }
-        _ = intRange;
         try
         {
             var f = Walk(elem, r.List);

@@ -1,6 +1,6 @@
 namespace GoTemplates.Parsing;
 
-public enum TokenType
+internal enum TokenType
 {
     Error, Bool, Char, CharConstant, Comment, Complex, Assign, Declare, EOF, Field, Identifier,
     LeftDelim, LeftParen, Number, Pipe, RawString, RightDelim, RightParen, Space, String, Text, Variable,
@@ -8,7 +8,7 @@ public enum TokenType
     Keyword, Block, Break, Continue, Dot, Define, Else, End, If, Nil, Range, Template, With,
 }
 
-public readonly record struct Token(TokenType Type, int Pos, string Value, int Line)
+internal readonly record struct Token(TokenType Type, int Pos, string Value, int Line)
 {
     public override string ToString() => Type switch
     {
@@ -21,7 +21,7 @@ public readonly record struct Token(TokenType Type, int Pos, string Value, int L
 }
 
 /// <summary>Splits template text into tokens the way Go's text/template lexer does.</summary>
-public sealed class Lexer
+internal sealed class Lexer
 {
     private const string LeftDelim = "{{";
     private const string RightDelim = "}}";

@@ -3,7 +3,7 @@ using System.Text;
 namespace GoTemplates.Parsing;
 
 /// <summary>The source a node came from, used to place error messages.</summary>
-public sealed class TemplateSource(string name, string text)
+internal sealed class TemplateSource(string name, string text)
 {
     public string Name { get; } = name;
     public string Text { get; } = text;
@@ -19,7 +19,7 @@ public sealed class TemplateSource(string name, string text)
     }
 }
 
-public abstract class Node
+internal abstract class Node
 {
     public int Pos { get; init; }
     public TemplateSource Source { get; init; } = null!;
@@ -27,25 +27,25 @@ public abstract class Node
     public override string ToString() { var sb = new StringBuilder(); Write(sb); return sb.ToString(); }
 }
 
-public sealed class ListNode : Node
+internal sealed class ListNode : Node
 {
     public List<Node> Nodes { get; } = [];
     public override void Write(StringBuilder sb) { foreach (var n in Nodes) n.Write(sb); }
 }
 
-public sealed class TextNode : Node
+internal sealed class TextNode : Node
 {
     public required string Text { get; set; }
     public override void Write(StringBuilder sb) => sb.Append(Text);
 }
 
-public sealed class CommentNode : Node
+internal sealed class CommentNode : Node
 {
     public required string Text { get; init; }
     public override void Write(StringBuilder sb) => sb.Append("{{").Append(Text).Append("}}");
 }
 
-public sealed class PipeNode : Node
+internal sealed class PipeNode : Node
 {
     public bool IsAssign { get; set; }
     public List<VariableNode> Decl { get; } = [];
@@ -70,13 +70,13 @@ public sealed class PipeNode : Node
     }
 }
 
-public sealed class ActionNode : Node
+internal sealed class ActionNode : Node
 {
     public required PipeNode Pipe { get; init; }
     public override void Write(StringBuilder sb) { sb.Append("{{"); Pipe.Write(sb); sb.Append("}}"); }
 }
 
-public sealed class CommandNode : Node
+internal sealed class CommandNode : Node
 {
     public List<Node> Args { get; } = [];
 
@@ -91,7 +91,7 @@ public sealed class CommandNode : Node
     }
 }
 
-public sealed class IdentifierNode : Node
+internal sealed class IdentifierNode : Node
 {
     public required string Name { get; init; }
     /// <summary>The function bound when the template was parsed.</summary>
@@ -100,30 +100,30 @@ public sealed class IdentifierNode : Node
 }
 
 /// <summary>A variable with optional field chain, such as <c>$x.Field</c>.</summary>
-public sealed class VariableNode : Node
+internal sealed class VariableNode : Node
 {
     public required string[] Ident { get; init; }
     public override void Write(StringBuilder sb) => sb.Append(string.Join('.', Ident));
 }
 
-public sealed class DotNode : Node
+internal sealed class DotNode : Node
 {
     public override void Write(StringBuilder sb) => sb.Append('.');
 }
 
-public sealed class NilNode : Node
+internal sealed class NilNode : Node
 {
     public override void Write(StringBuilder sb) => sb.Append("nil");
 }
 
-public sealed class FieldNode : Node
+internal sealed class FieldNode : Node
 {
     public required string[] Ident { get; init; }
     public override void Write(StringBuilder sb) { foreach (var id in Ident) sb.Append('.').Append(id); }
 }
 
 /// <summary>A term followed by fields, such as <c>(pipe).Field</c>.</summary>
-public sealed class ChainNode : Node
+internal sealed class ChainNode : Node
 {
     public required Node Target { get; init; }
     public List<string> Fields { get; } = [];
@@ -136,13 +136,13 @@ public sealed class ChainNode : Node
     }
 }
 
-public sealed class BoolNode : Node
+internal sealed class BoolNode : Node
 {
     public bool Value { get; init; }
     public override void Write(StringBuilder sb) => sb.Append(Value ? "true" : "false");
 }
 
-public sealed class NumberNode : Node
+internal sealed class NumberNode : Node
 {
     public required string Text { get; init; }
     public bool IsInt { get; init; }
@@ -156,37 +156,37 @@ public sealed class NumberNode : Node
     public override void Write(StringBuilder sb) => sb.Append(Text);
 }
 
-public sealed class StringNode : Node
+internal sealed class StringNode : Node
 {
     public required string Quoted { get; init; }
     public required string Text { get; init; }
     public override void Write(StringBuilder sb) => sb.Append(Quoted);
 }
 
-public sealed class EndNode : Node
+internal sealed class EndNode : Node
 {
     public override void Write(StringBuilder sb) => sb.Append("{{end}}");
 }
 
-public sealed class ElseNode : Node
+internal sealed class ElseNode : Node
 {
     public override void Write(StringBuilder sb) => sb.Append("{{else}}");
 }
 
-public sealed class BreakNode : Node
+internal sealed class BreakNode : Node
 {
     public override void Write(StringBuilder sb) => sb.Append("{{break}}");
 }
 
-public sealed class ContinueNode : Node
+internal sealed class ContinueNode : Node
 {
     public override void Write(StringBuilder sb) => sb.Append("{{continue}}");
 }
 
-public enum BranchKind { If, Range, With }
+internal enum BranchKind { If, Range, With }
 
 /// <summary>The shared shape of if, range and with.</summary>
-public sealed class BranchNode : Node
+internal sealed class BranchNode : Node
 {
     public required BranchKind Kind { get; init; }
     public required PipeNode Pipe { get; init; }
@@ -204,7 +204,7 @@ public sealed class BranchNode : Node
     }
 }
 
-public sealed class TemplateCallNode : Node
+internal sealed class TemplateCallNode : Node
 {
     public required string Name { get; set; }
     public PipeNode? Pipe { get; init; }

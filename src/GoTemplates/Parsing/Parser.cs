@@ -4,7 +4,7 @@ using System.Numerics;
 namespace GoTemplates.Parsing;
 
 /// <summary>Builds node trees from tokens with the rules and messages of Go's text/template/parse.</summary>
-public sealed class Parser
+internal sealed class Parser
 {
     private const int MaxNesting = 300;
 
@@ -341,7 +341,6 @@ public sealed class Parser
             if (v.Type != TokenType.Variable) return;
             int mark = _index;
             NextNonSpace();
-            var afterVariable = Peek();
             var next = PeekNonSpace();
             if (next.Type is TokenType.Assign or TokenType.Declare)
             {
@@ -364,7 +363,6 @@ public sealed class Parser
                 }
                 Fail($"too many declarations in {context}");
             }
-            _ = afterVariable;
             _index = mark;
             return;
         }
