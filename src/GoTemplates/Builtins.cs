@@ -35,8 +35,12 @@ public static class Builtins
     };
 
     /// <summary>Go's evalArgs: a lone string as is, anything else through fmt.Sprint.</summary>
-    public static string EvalArgs(object?[] args) =>
-        args.Length == 1 && args[0] is string s ? s : GoFormat.Sprint(args);
+    public static string EvalArgs(object?[] args)
+    {
+        if (args.Length == 1 && args[0] is string s) return s;
+        // Nil arguments are shown as Go shows a missing value.
+        return GoFormat.Sprint(args.Select(a => a is null or Missing ? "<no value>" : a).ToArray());
+    }
 
     private static object? Indirect(object? v) => v is Missing ? null : v;
 

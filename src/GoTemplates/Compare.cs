@@ -48,10 +48,11 @@ internal static class Compare
     private static bool EqOther(object? a, object? b)
     {
         if (a == null || b == null) return a == null && b == null;
-        if (a is System.Collections.IList or System.Collections.IDictionary || b is System.Collections.IList or System.Collections.IDictionary)
-            throw new TemplateFunctionException($"non-comparable type {GoFormat.ToText(a)}: {GoValues.TypeName(a)}");
+        // The messages format the values with %s and %v exactly as Go's do.
         if (a.GetType() != b.GetType())
-            throw new TemplateFunctionException($"non-comparable types {GoFormat.ToText(a)}: {GoValues.TypeName(a)}, {GoValues.TypeName(b)}: {GoFormat.ToText(b)}");
+            throw new TemplateFunctionException(GoFormat.Sprintf("non-comparable types %s: %v, %s: %v", [a, GoValues.TypeName(a), GoValues.TypeName(b), b]));
+        if (a is System.Collections.IList or System.Collections.IDictionary)
+            throw new TemplateFunctionException(GoFormat.Sprintf("non-comparable type %s: %v", [b, GoValues.TypeName(b)]));
         return a.Equals(b);
     }
 

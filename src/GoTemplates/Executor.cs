@@ -19,6 +19,8 @@ internal sealed class Executor
     private string _templateName;
     private Node? _node;
     private int _depth;
+    // True while dot is an element of a []interface{} or map[string]interface{} being ranged over; Go names its type "interface {}" in errors.
+    private bool _dotIsInterface;
 
     /// <summary>Marks "no value came from the pipeline" (Go's missingVal), which differs from <see cref="Missing"/>.</summary>
     private static readonly object NoFinal = new();
@@ -42,7 +44,6 @@ internal sealed class Executor
         if (_node == null) return new TemplateExecutionException($"template: {_templateName}: {message}");
         var (line, col) = _node.Source.Locate(_node.Pos);
         string context = _node.ToString();
-        if (context.Length > 20) context = context[..20] + "...";
         return new TemplateExecutionException(
             $"template: {_node.Source.Name}:{line}:{col}: executing {GoQuote.Quote(_templateName)} at <{context}>: {message}");
     }
@@ -110,7 +111,14 @@ internal sealed class Executor
         try
         {
             var val = EvalPipeline(dot, b.Pipe);
-            if (GoValues.IsTrue(val)) return Walk(b.Kind == BranchKind.With ? val : dot, b.List);
+            if (GoValues.IsTrue(val))
+            {
+                if (b.Kind != BranchKind.With) return Walk(dot, b.List);
+                bool savedDot = _dotIsInterface;
+                _dotIsInterface = false;
+                try { return Walk(val, b.List); }
+                finally { _dotIsInterface = savedDot; }
+            }
             if (b.ElseList != null) return Walk(dot, b.ElseList);
             return Flow.Normal;
         }
@@ -135,14 +143,14 @@ internal sealed class Executor
                     foreach (var key in GoValues.SortedKeys(map))
                     {
                         any = true;
-                        if (OneIteration(r, key, map[key], mark) == Flow.Break) break;
+                        if (OneIteration(r, key, map[key], mark, map is IDictionary<string, object?>) == Flow.Break) break;
                     }
                     break;
                 case IList list:
                     for (int i = 0; i < list.Count; i++)
                     {
                         any = true;
-                        if (OneIteration(r, i, list[i], mark) == Flow.Break) break;
+                        if (OneIteration(r, i, list[i], mark, list is List<object?> or object?[]) == Flow.Break) break;
                     }
                     break;
                 case null or Missing:
@@ -155,7 +163,7 @@ internal sealed class Executor
                     foreach (var item in seq)
                     {
                         any = true;
-                        if (OneIteration(r, i++, item, mark) == Flow.Break) break;
+                        if (OneIteration(r, i++, item, mark, false) == Flow.Break) break;
                     }
                     break;
                 }
@@ -167,7 +175,7 @@ internal sealed class Executor
                         for (int i = 0; i < n; i++)
                         {
                             any = true;
-                            if (OneIteration(r, i, i, mark) == Flow.Break) break;
+                            if (OneIteration(r, i, i, mark, false) == Flow.Break) break;
                         }
                         break;
                     }
@@ -182,7 +190,7 @@ internal sealed class Executor
         }
     }
 
-    private Flow OneIteration(BranchNode r, object index, object? elem, int mark)
+    private Flow OneIteration(BranchNode r, object index, object? elem, int mark, bool elemIsInterface)
     {
         var decl = r.Pipe.Decl;
         if (decl.Count > 0)
@@ -198,6 +206,8 @@ internal sealed class Executor
                 if (decl.Count > 1) SetTopVar(2, index);
             }
         }
+        bool savedDot = _dotIsInterface;
+        _dotIsInterface = elemIsInterface;
         try
         {
             var f = Walk(elem, r.List);
@@ -205,6 +215,7 @@ internal sealed class Executor
         }
         finally
         {
+            _dotIsInterface = savedDot;
             Pop(mark);
         }
     }
@@ -222,12 +233,15 @@ internal sealed class Executor
         _vars.Add(new("$", newDot));
         _templateName = t.Name;
         _depth++;
+        bool savedDot = _dotIsInterface;
+        _dotIsInterface = false;
         try
         {
             Walk(newDot, tree);
         }
         finally
         {
+            _dotIsInterface = savedDot;
             _depth--;
             _templateName = savedName;
             _vars.Clear();
@@ -331,7 +345,7 @@ internal sealed class Executor
     private object? EvalFieldNode(object? dot, FieldNode field, List<Node>? args, object? final)
     {
         _node = field;
-        return EvalFieldChain(dot, dot, field, field.Ident, args, final);
+        return EvalFieldChain(dot, dot, field, field.Ident, args, final, _dotIsInterface);
     }
 
     private object? EvalChainNode(object? dot, ChainNode chain, List<Node>? args, object? final)
@@ -354,10 +368,9 @@ internal sealed class Executor
         return EvalFieldChain(dot, value, v, new ArraySegment<string>(v.Ident, 1, v.Ident.Length - 1), args, final);
     }
 
-    private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final)
+    private object? EvalFieldChain(object? dot, object? receiver, Node node, IReadOnlyList<string> ident, List<Node>? args, object? final, bool receiverIsInterface = false)
     {
         int n = ident.Count;
-        bool receiverIsInterface = false;
         for (int i = 0; i < n - 1; i++)
         {
             // A value looked up in a map of interface{} has the static type interface {}, which Go names in errors.
@@ -502,7 +515,8 @@ internal sealed class Executor
             case DotNode:
                 return ValidateType(dot, type);
             case NilNode:
-                if (type is ArgType.Any or ArgType.Value or ArgType.Map or ArgType.List) return null;
+                if (type == ArgType.Value) return Missing.Value;
+                if (type is ArgType.Any or ArgType.Map or ArgType.List) return null;
                 throw Error($"cannot assign nil to {TemplateFunction.GoTypeName(type)}");
             case FieldNode f:
                 return ValidateType(EvalFieldNode(dot, f, null, NoFinal), type);

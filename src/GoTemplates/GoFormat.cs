@@ -174,13 +174,14 @@ public static class GoFormat
         return close + 1;
     }
 
-    private static void AppendValue(StringBuilder sb, object? arg, Spec spec)
+    private static void AppendValue(StringBuilder sb, object? arg, Spec spec, bool nested = false)
     {
         switch (arg)
         {
             case null or Missing:
-                if (spec.Verb is 'v' or 's' && arg is null) Pad(sb, "<nil>", spec);
-                else if (arg is Missing) Pad(sb, "<invalid reflect.Value>", spec);
+                // A nil inside a slice or map prints as <nil> whatever the verb; on its own only %v does.
+                if (arg is Missing) Pad(sb, "<invalid reflect.Value>", spec);
+                else if (spec.Verb == 'v' || nested) Pad(sb, "<nil>", spec);
                 else BadVerb(sb, spec, arg);
                 return;
             case bool b:
@@ -223,9 +224,9 @@ public static class GoFormat
                 {
                     if (!first) inner.Append(' ');
                     first = false;
-                    AppendValue(inner, k, spec);
+                    AppendValue(inner, k, spec, nested: true);
                     inner.Append(':');
-                    AppendValue(inner, map[k], spec);
+                    AppendValue(inner, map[k], spec, nested: true);
                 }
                 inner.Append(']');
                 sb.Append(inner);
@@ -237,7 +238,7 @@ public static class GoFormat
                 for (int i = 0; i < list.Count; i++)
                 {
                     if (i > 0) sb.Append(' ');
-                    AppendValue(sb, list[i], spec);
+                    AppendValue(sb, list[i], spec, nested: true);
                 }
                 sb.Append(']');
                 return;
@@ -263,7 +264,7 @@ public static class GoFormat
         {
             if (i > 0) sb.Append(' ');
             if (spec.PlusV) sb.Append(props[i].Name).Append(':');
-            AppendValue(sb, props[i].GetValue(arg), spec);
+            AppendValue(sb, props[i].GetValue(arg), spec, nested: true);
         }
         sb.Append('}');
     }
@@ -274,13 +275,14 @@ public static class GoFormat
         if (arg is null) sb.Append("<nil>");
         else
         {
+            // Go prints the value with the same flags and width, as %v.
             sb.Append(GoValues.TypeName(arg)).Append('=');
-            AppendValue(sb, arg, new Spec { Verb = 'v' });
+            AppendValue(sb, arg, spec with { Verb = 'v' });
         }
         sb.Append(')');
     }
 
-    private static void Pad(StringBuilder sb, string s, Spec spec, bool zeroAllowed = true)
+    private static void Pad(StringBuilder sb, string s, Spec spec, bool zeroAllowed = true, bool signAware = false)
     {
         int runes = CountRunes(s);
         if (!spec.HasWidth || runes >= spec.Width) { sb.Append(s); return; }
@@ -288,8 +290,8 @@ public static class GoFormat
         if (spec.Minus) { sb.Append(s).Append(' ', pad); return; }
         if (spec.Zero && zeroAllowed)
         {
-            // Zero padding goes after a sign.
-            if (s.Length > 0 && (s[0] == '-' || s[0] == '+' || s[0] == ' '))
+            // For numbers the zeros go after the sign; strings are padded in front.
+            if (signAware && s.Length > 0 && (s[0] == '-' || s[0] == '+' || s[0] == ' '))
             {
                 sb.Append(s[0]).Append('0', pad).Append(s, 1, s.Length - 1);
                 return;
@@ -492,6 +494,6 @@ public static class GoFormat
         else if (spec.Space && s[0] != '-' && s[0] != '+') s = " " + s;
         else if (s == "+Inf" && !spec.Plus) s = spec.Space ? " Inf" : "+Inf";
         bool finite = double.IsFinite(v);
-        Pad(sb, s, spec, zeroAllowed: finite);
+        Pad(sb, s, spec, zeroAllowed: finite, signAware: true);
     }
 }

@@ -25,7 +25,7 @@ internal static class EscapeFunctions
         ["_html_template_urlescaper"] = Escaper(s => UrlProcess(s, false)),
         ["_html_template_urlfilter"] = Escaper(UrlFilter),
         ["_html_template_urlnormalizer"] = Escaper(s => UrlProcess(s, true)),
-        ["_eval_args_"] = new([], a => Builtins.EvalArgs(a), ArgType.Any),
+        ["_eval_args_"] = new([], a => a.Length == 1 && a[0] is string s ? s : GoFormat.Sprint(a), ArgType.Any),
     };
 
     private static TemplateFunction Escaper(Func<string, string> f) => new([], args => f(Stringify(args)), ArgType.Any);

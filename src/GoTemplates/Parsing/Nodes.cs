@@ -15,7 +15,9 @@ internal sealed class TemplateSource(string name, string text)
         {
             if (Text[i] == '\n') { line++; lineStart = i + 1; }
         }
-        return (line, pos - lineStart);
+        // Go counts the column in bytes of UTF-8.
+        int col = System.Text.Encoding.UTF8.GetByteCount(Text.AsSpan(lineStart, Math.Max(0, Math.Min(pos, Text.Length) - lineStart)));
+        return (line, col);
     }
 }
 
