@@ -145,7 +145,12 @@ public static class Builtins
                 throw new TemplateFunctionException("can't slice item of type " + GoValues.TypeName(item));
         }
         int[] idx = [0, len, len];
-        for (int i = 0; i < indexes.Length; i++) idx[i] = IndexArg(indexes[i], len);
+        for (int i = 0; i < indexes.Length; i++)
+        {
+            // slice does not look inside interfaces: a nil held in an interface{} is reported by that type.
+            if (indexes[i] is null) throw new TemplateFunctionException("cannot index slice/array with type interface {}");
+            idx[i] = IndexArg(indexes[i], len);
+        }
         if (idx[0] > idx[1]) throw new TemplateFunctionException($"invalid slice index: {idx[0]} > {idx[1]}");
         if (indexes.Length == 3 && idx[1] > idx[2]) throw new TemplateFunctionException($"invalid slice index: {idx[1]} > {idx[2]}");
         if (bytes != null) return Encoding.UTF8.GetString(bytes, idx[0], idx[1] - idx[0]);

@@ -181,7 +181,8 @@ public static class GoFormat
             case null or Missing:
                 // A nil inside a slice or map prints as <nil> whatever the verb; on its own only %v does.
                 if (arg is Missing) Pad(sb, "<invalid reflect.Value>", spec);
-                else if (spec.Verb == 'v' || nested) Pad(sb, "<nil>", spec);
+                else if (nested) sb.Append("<nil>");
+                else if (spec.Verb == 'v') Pad(sb, "<nil>", spec);
                 else BadVerb(sb, spec, arg);
                 return;
             case bool b:

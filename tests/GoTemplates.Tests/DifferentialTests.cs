@@ -9,11 +9,39 @@ public sealed partial class DifferentialTests
     private static readonly Lazy<IReadOnlyList<OracleResult>> GoResults = new(() =>
         GoOracle.Render(AllCases().Select(c => new OracleCase(c.Template, JsonDocument.Parse(c.Data).RootElement, c.Mode)).ToList()));
 
+    private static readonly (string Template, string Data)[] RandomText = RandomCases.Generate(seed: 1, count: 1500, html: false);
+    private static readonly (string Template, string Data)[] RandomHtml = RandomCases.Generate(seed: 2, count: 1500, html: true);
+
     private static IEnumerable<(string Template, string Data, string Mode)> AllCases() =>
-        TextCases.All.Select(c => (c.Template, c.Data, "text")).Concat(HtmlCases.All.Select(c => (c.Template, c.Data, "html")));
+        TextCases.All.Select(c => (c.Template, c.Data, "text"))
+            .Concat(HtmlCases.All.Select(c => (c.Template, c.Data, "html")))
+            .Concat(RandomText.Select(c => (c.Template, c.Data, "text")))
+            .Concat(RandomHtml.Select(c => (c.Template, c.Data, "html")));
 
     public static IEnumerable<object[]> TextCaseIds() => Enumerable.Range(0, TextCases.All.Length).Select(i => new object[] { i });
     public static IEnumerable<object[]> HtmlCaseIds() => Enumerable.Range(0, HtmlCases.All.Length).Select(i => new object[] { i });
+
+    [GoTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Random_templates_match_go(bool html)
+    {
+        var cases = html ? RandomHtml : RandomText;
+        int offset = TextCases.All.Length + HtmlCases.All.Length + (html ? RandomText.Length : 0);
+        var failures = new List<string>();
+        for (int i = 0; i < cases.Length; i++)
+        {
+            try
+            {
+                Check(cases[i].Template, cases[i].Data, html ? TemplateMode.Html : TemplateMode.Text, GoResults.Value[offset + i]);
+            }
+            catch (Xunit.Sdk.XunitException e)
+            {
+                failures.Add(e.Message);
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Length} differ; first:\n{string.Join("\n---\n", failures.Take(3))}");
+    }
 
     [GoTheory]
     [MemberData(nameof(TextCaseIds))]
@@ -36,7 +64,7 @@ public sealed partial class DifferentialTests
     public void Oracle_covers_at_least_300_cases(int _)
     {
         Assert.True(GoResults.Value.Count >= 300, $"only {GoResults.Value.Count} cases");
-        Assert.Equal(TextCases.All.Length + HtmlCases.All.Length, GoResults.Value.Count);
+        Assert.Equal(TextCases.All.Length + HtmlCases.All.Length + RandomText.Length + RandomHtml.Length, GoResults.Value.Count);
     }
 
     private static void Check(string template, string data, TemplateMode mode, OracleResult go)
@@ -76,7 +104,12 @@ public sealed partial class DifferentialTests
     }
 
     // Go allows 100000 nested template calls; this engine stops earlier to protect the stack.
-    private static string ExecMessage(string message) => DepthLimit().Replace(message, "exceeded maximum template depth (N)");
+    // slice names the static type interface {} for index arguments read from maps; this engine names the value's type.
+    private static string ExecMessage(string message) =>
+        SliceIndexType().Replace(DepthLimit().Replace(message, "exceeded maximum template depth (N)"), "cannot index slice/array with type T");
+
+    [GeneratedRegex(@"cannot index slice/array with type .*$")]
+    private static partial Regex SliceIndexType();
 
     [GeneratedRegex(@"exceeded maximum template depth \(\d+\)")]
     private static partial Regex DepthLimit();

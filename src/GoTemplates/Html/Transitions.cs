@@ -129,8 +129,7 @@ internal static class Transitions
     {
         if (c.Element != Element.None)
         {
-            if (c.Element == Element.Script && (c.State is State.JsDqStr or State.JsSqStr or State.JsBqStr or State.JsRegexp || c.IsComment))
-                return (c, s.Length);
+            // A browser ends the element at its end tag even inside a JS string or comment, so the context does too.
             string tag = c.Element switch { Element.Script => "script", Element.Style => "style", Element.Textarea => "textarea", _ => "title" };
             int i = IndexTagEnd(s, tag);
             if (i >= 0) return (new Context(), i);
