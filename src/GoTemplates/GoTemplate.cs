@@ -37,6 +37,14 @@ public sealed class GoTemplate
     /// <summary>Parses <paramref name="text"/>. Throws <see cref="TemplateParseException"/> ("template: name:line:col: problem").</summary>
     /// <param name="functions">Extra functions, such as <see cref="Sprig.SprigFunctions.Hermetic"/>; they take precedence over the built-ins, as in Go.</param>
     public static GoTemplate Parse(string name, string text, TemplateMode mode = TemplateMode.Text,
+        IReadOnlyDictionary<string, TemplateFunction>? functions = null) =>
+        ParseFiles(name, [new KeyValuePair<string, string>(name, text)], mode, functions);
+
+    /// <summary>
+    /// Parses several files into one set, as Go's ParseFiles and ParseGlob do: each file becomes a template named
+    /// after it, every {{define}} is shared, and <paramref name="name"/> is the template that <see cref="Execute"/> runs.
+    /// </summary>
+    public static GoTemplate ParseFiles(string name, IEnumerable<KeyValuePair<string, string>> files, TemplateMode mode = TemplateMode.Text,
         IReadOnlyDictionary<string, TemplateFunction>? functions = null)
     {
         TemplateFunction? Lookup(string fn)
@@ -45,7 +53,7 @@ public sealed class GoTemplate
             return Builtins.All.GetValueOrDefault(fn);
         }
         var trees = new Dictionary<string, ListNode>();
-        Parser.Parse(name, text, Lookup, trees);
+        foreach (var (fileName, text) in files) Parser.Parse(fileName, text, Lookup, trees);
         // As in Go, a template that cannot be escaped fails when it is executed, not when it is parsed.
         var escapeErrors = mode == TemplateMode.Html ? HtmlEscaper.Escape(trees, name) : [];
         return new GoTemplate(name, mode, trees.ToFrozenDictionary(), escapeErrors);

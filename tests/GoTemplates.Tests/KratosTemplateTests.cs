@@ -147,3 +147,30 @@ public sealed class KratosTemplateTests
         Assert.Contains("Hi a@example.com", Render("login_code", "valid/email.body.plaintext.gotmpl", dict));
     }
 }
+
+/// <summary>Template shapes taken from how Kratos's own test templates use the language (behaviour only).</summary>
+public sealed class KratosStyleFeatureTests
+{
+    [Fact]
+    public void Variables_may_be_declared_again_in_the_same_scope()
+    {
+        const string text = "{{ $t1 := title .input }}\n{{ $t1 := nospace $t1 }}\n{{ $t2 := upper $t1 }}\n{{ $t3 := cat $t1 \",\" $t2 }}\n{{ nospace $t3 }}\n";
+        var t = GoTemplate.Parse("email.body.sprig.gotmpl", text, TemplateMode.Text, SprigFunctions.Hermetic);
+        Assert.Equal("\n\n\n\nHelloWorld,HELLOWORLD\n", t.Execute(new Dictionary<string, object?> { ["input"] = "hello world" }));
+    }
+
+    [Fact]
+    public void Several_files_form_one_set_like_parse_glob()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["email.body.html.gotmpl"] = "{{ template \"base\" . }}",
+            ["email.body.html.nested.gotmpl"] =
+                "{{define \"en_US\"}}\n{{ $l := cat \"lang=\" .lang }}\n{{ nospace $l }}\n{{end}}\n\n{{define \"base\"}}\n{{- if eq .lang \"en_US\" -}}\n{{ template \"en_US\" . }}\n{{- end -}}\n{{end}}\n",
+        };
+        var t = GoTemplate.ParseFiles("email.body.html.gotmpl", files, TemplateMode.Html, SprigFunctions.Hermetic);
+        Assert.Equal("\n\nlang=en_US\n", t.Execute(new Dictionary<string, object?> { ["lang"] = "en_US" }));
+        Assert.Equal("", t.Execute(new Dictionary<string, object?> { ["lang"] = "de" }));
+        Assert.Contains("email.body.html.nested.gotmpl", t.TemplateNames);
+    }
+}
