@@ -69,6 +69,19 @@ public sealed class EngineTests
         Assert.Equal("1", Run(ok));
     }
 
+    [Theory]
+    [InlineData("{{if 1}}", "{{end}}")]
+    [InlineData("{{range .}}", "{{end}}")]
+    [InlineData("{{with 1}}", "{{end}}")]
+    public void Deeply_nested_blocks_are_a_parse_error_not_a_crash(string open, string close)
+    {
+        string deep = string.Concat(Enumerable.Repeat(open, 100_000)) + string.Concat(Enumerable.Repeat(close, 100_000));
+        var e = Assert.Throws<TemplateParseException>(() => GoTemplate.Parse("t", deep, TemplateMode.Html));
+        Assert.Contains("max expression depth exceeded", e.Message);
+        string ok = string.Concat(Enumerable.Repeat("{{if 1}}", 100)) + "x" + string.Concat(Enumerable.Repeat("{{end}}", 100));
+        Assert.Equal("x", GoTemplate.Parse("t", ok, TemplateMode.Html).Execute(null));
+    }
+
     [Fact]
     public void Deeply_nested_data_in_json_renders()
     {

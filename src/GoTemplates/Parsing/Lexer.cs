@@ -166,7 +166,7 @@ internal sealed class Lexer
 
     private (bool Delim, bool Trim) AtRightDelim()
     {
-        if (_pos + 2 < _input.Length + 1 && IsSpace(Peek()) && Peek(1) == '-' &&
+        if (IsSpace(Peek()) && Peek(1) == '-' &&
             string.CompareOrdinal(_input, _pos + 2, RightDelim, 0, 2) == 0)
             return (true, true);
         if (string.CompareOrdinal(_input, _pos, RightDelim, 0, 2) == 0) return (true, false);

@@ -222,6 +222,8 @@ internal sealed class Parser
     {
         string context = kind switch { BranchKind.If => "if", BranchKind.Range => "range", _ => "with" };
         int varCount = _vars.Count;
+        // Nested control structures share the expression depth limit, so parsing and execution stay within the stack.
+        if (++_nesting > MaxNesting) Fail("max expression depth exceeded");
         try
         {
             var pipe = Pipeline(context, TokenType.RightDelim);
@@ -253,6 +255,7 @@ internal sealed class Parser
         }
         finally
         {
+            _nesting--;
             _vars.RemoveRange(varCount, _vars.Count - varCount);
         }
     }
