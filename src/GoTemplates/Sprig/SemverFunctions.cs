@@ -162,8 +162,8 @@ public sealed partial class SemVersion : IComparable<SemVersion>
         var b = other._pre.Split('.');
         for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
         {
-            bool an = long.TryParse(a[i], out long ai), bn = long.TryParse(b[i], out long bi);
-            int r = an && bn ? ai.CompareTo(bi) : an ? -1 : bn ? 1 : string.CompareOrdinal(a[i], b[i]);
+            bool aNumeric = long.TryParse(a[i], out long aValue), bNumeric = long.TryParse(b[i], out long bValue);
+            int r = aNumeric && bNumeric ? aValue.CompareTo(bValue) : aNumeric ? -1 : bNumeric ? 1 : string.CompareOrdinal(a[i], b[i]);
             if (r != 0) return Math.Sign(r);
         }
         return a.Length.CompareTo(b.Length);
