@@ -64,10 +64,14 @@ public sealed class GoTemplate
 
     public string ExecuteTemplate(string name, object? data)
     {
-        var sb = new StringBuilder(256);
+        // Start with room for what this template produced last time, to avoid growing the buffer.
+        var sb = new StringBuilder(Math.Max(_lastLength, 256));
         ExecuteTemplate(sb, name, data);
+        _lastLength = sb.Length;
         return sb.ToString();
     }
+
+    private int _lastLength;
 
     public void ExecuteTemplate(StringBuilder output, string name, object? data)
     {

@@ -120,9 +120,23 @@ internal static class EscapeFunctions
 
     public static string UrlProcess(string s, bool norm)
     {
+        if (NeedsNoUrlEscaping(s, norm)) return s;
         var sb = new StringBuilder(s.Length + 16);
         UrlProcessOnto(s, norm, sb);
         return sb.ToString();
+    }
+
+    private static bool NeedsNoUrlEscaping(string s, bool norm)
+    {
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~') continue;
+            if (norm && c is '!' or '#' or '$' or '&' or '*' or '+' or ',' or '/' or ':' or ';' or '=' or '?' or '@' or '[' or ']') continue;
+            if (norm && c == '%' && i + 2 < s.Length && char.IsAsciiHexDigit(s[i + 1]) && char.IsAsciiHexDigit(s[i + 2])) continue;
+            return false;
+        }
+        return true;
     }
 
     private static bool IsHex(byte c) => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
