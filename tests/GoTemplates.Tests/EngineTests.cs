@@ -194,3 +194,19 @@ public sealed class EngineTests
         Assert.Contains("index out of range: 5", e.Message);
     }
 }
+
+public sealed class HtmlEscapeErrorTests
+{
+    [Theory]
+    [InlineData("<a href=\"{{if .B}}?{{end}}{{.Q}}\">x</a>", "html/template:t:1:28: {{.Q}} appears in an ambiguous context within a URL")]
+    [InlineData("<p>\n{{if .B}}<a href=\"{{end}}x", "html/template:t:2:5: {{if}} branches end in different contexts")]
+    [InlineData("{{ .X | html | print }}", "html/template:t:1:3: predefined escaper \"html\" disallowed in template")]
+    [InlineData("<p>{{ template \"nope\" }}</p>", "html/template:t:1:15: no such template \"nope\"")]
+    [InlineData("<a href=\"{{ .X }}", "html/template:t: ends in a non-text context")]
+    public void Escaping_errors_name_the_place(string template, string message)
+    {
+        var t = GoTemplate.Parse("t", template, TemplateMode.Html);
+        var e = Assert.Throws<TemplateExecutionException>(() => t.Execute(new Dictionary<string, object?> { ["B"] = true, ["Q"] = "q", ["X"] = "x" }));
+        Assert.Contains(message, e.Message);
+    }
+}

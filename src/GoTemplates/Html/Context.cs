@@ -25,9 +25,17 @@ internal readonly record struct Context(
     JsCtx JsCtx = JsCtx.Regexp,
     AttrKind Attr = AttrKind.None,
     Element Element = Element.None,
-    string? Error = null)
+    string? Error = null,
+    bool ErrorHasLocation = false)
 {
     public static Context Fail(string message) => new(State.Error, Error: message);
+
+    /// <summary>An error placed at a node, reported as "name:line:col: message" like Go.</summary>
+    public static Context Fail(string message, Parsing.Node node)
+    {
+        var (line, col) = node.Source.Locate(node.Pos);
+        return new(State.Error, Error: $"{node.Source.Name}:{line}:{col}: {message}", ErrorHasLocation: true);
+    }
 
     public bool IsComment => State is State.HtmlComment or State.JsBlockComment or State.JsLineComment or State.CssBlockComment or State.CssLineComment;
 

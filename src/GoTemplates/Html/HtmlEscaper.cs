@@ -44,7 +44,7 @@ internal sealed class HtmlEscaper
             if (done.ContainsKey(name)) continue;
             var e = new HtmlEscaper(trees, done);
             var (c, _) = e.EscapeTree(new Context(), trees[name], name);
-            if (c.State == State.Error) errors[name] = $"html/template:{name}: {c.Error}";
+            if (c.State == State.Error) errors[name] = c.ErrorHasLocation ? $"html/template:{c.Error}" : $"html/template:{name}: {c.Error}";
             else if (c.State != State.Text) errors[name] = $"html/template:{name}: ends in a non-text context: {c}";
             else e.Commit();
         }
@@ -83,7 +83,7 @@ internal sealed class HtmlEscaper
         _called.Add(dname);
         if (_done.TryGetValue(dname, out var finished)) return (finished, dname);
         if (_output.TryGetValue(dname, out var known)) return (known, dname);
-        if (!_trees.TryGetValue(name, out var tree)) return (Context.Fail($"no such template {GoQuote.Quote(name)}"), dname);
+        if (!_trees.TryGetValue(name, out var tree)) return (Context.Fail($"no such template {GoQuote.Quote(name)}", node), dname);
         if (dname != name)
         {
             if (!_trees.TryGetValue(dname, out var dt) && !_derived.TryGetValue(dname, out dt))
@@ -160,10 +160,11 @@ internal sealed class HtmlEscaper
             // The body of a range may run again, starting where it ended.
             var c1 = Child().EscapeList(c0, n.List);
             c0 = Join(c0, c1, nodeName);
-            if (c0.State == State.Error) return Context.Fail("on range loop re-entry: " + c0.Error);
+            if (c0.State == State.Error) return c0.ErrorHasLocation ? c0 : Context.Fail("on range loop re-entry: " + c0.Error, n);
         }
         var ce = EscapeList(c, n.ElseList);
-        return Join(c0, ce, nodeName);
+        var joined = Join(c0, ce, nodeName);
+        return joined.State == State.Error && !joined.ErrorHasLocation ? Context.Fail(joined.Error!, n) : joined;
     }
 
     private static Context Join(Context a, Context b, string nodeName)
@@ -194,7 +195,7 @@ internal sealed class HtmlEscaper
             if (n.Pipe.Commands[i].Args[0] is IdentifierNode { Name: "html" or "urlquery" } id)
             {
                 if (i < n.Pipe.Commands.Count - 1 || (c.State == State.Attr && c.Delim == Delim.SpaceOrTagEnd && id.Name == "html"))
-                    return Context.Fail($"predefined escaper {GoQuote.Quote(id.Name)} disallowed in template");
+                    return Context.Fail($"predefined escaper {GoQuote.Quote(id.Name)} disallowed in template", n);
             }
         }
         var s = new List<string>(3);
@@ -216,7 +217,7 @@ internal sealed class HtmlEscaper
                         s.Add("_html_template_urlescaper");
                         break;
                     default:
-                        return Context.Fail($"{n} appears in an ambiguous context within a URL");
+                        return Context.Fail($"{n} appears in an ambiguous context within a URL", n);
                 }
                 break;
             case State.Js:
@@ -227,7 +228,7 @@ internal sealed class HtmlEscaper
                 s.Add("_html_template_jsstrescaper");
                 break;
             case State.JsBqStr:
-                return Context.Fail($"{n} appears in a JS template literal");
+                return Context.Fail($"{n} appears in a JS template literal", n);
             case State.JsRegexp:
                 s.Add("_html_template_jsregexpescaper");
                 break;
