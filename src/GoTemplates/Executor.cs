@@ -407,7 +407,14 @@ internal sealed class Executor
             if (prop != null)
             {
                 if (hasArgs) throw Error($"{name} has arguments but cannot be invoked as function");
-                return GoValues.Normalize(prop.GetValue(receiver));
+                try
+                {
+                    return GoValues.Normalize(prop.GetValue(receiver));
+                }
+                catch (TargetInvocationException e) when (e.InnerException != null)
+                {
+                    throw Error($"error reading {name}: {e.InnerException.Message}");
+                }
             }
             var method = GoValues.FindMethod(type, name);
             if (method != null) return EvalMethod(dot, receiver, method, node, name, args, final);
@@ -503,7 +510,8 @@ internal sealed class Executor
         catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
         {
             _node = node;
-            throw Error($"error calling {name}: {e.Message}");
+            var inner = e is TargetInvocationException { InnerException: { } ie } ? ie : e;
+            throw Error($"error calling {name}: {inner.Message}");
         }
     }
 

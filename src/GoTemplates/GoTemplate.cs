@@ -87,5 +87,11 @@ public sealed class GoTemplate
         {
             throw new TemplateExecutionException($"template: {name}: exceeded maximum template depth ({Executor.MaxTemplateDepth})");
         }
+        catch (Exception e) when (e is not (TemplateExecutionException or OutOfMemoryException))
+        {
+            // Data objects can throw from property getters or ToString; report it like any execution error.
+            var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+            throw new TemplateExecutionException($"template: {name}: {inner.Message}");
+        }
     }
 }

@@ -6,6 +6,22 @@ namespace GoTemplates.Tests;
 /// <summary>Engine behaviour that Go's own output cannot show: errors, limits, .NET data, caching and threads.</summary>
 public sealed class EngineTests
 {
+    public sealed class Throwing
+    {
+        public string Bad => throw new InvalidOperationException("getter failed");
+        public override string ToString() => throw new InvalidOperationException("no text");
+    }
+
+    [Fact]
+    public void Exceptions_from_data_objects_become_execution_errors()
+    {
+        var e = Assert.Throws<TemplateExecutionException>(() => Run("{{ .Bad }}", new Throwing()));
+        Assert.Contains("error reading Bad: getter failed", e.Message);
+        var data = new Dictionary<string, object?> { ["T"] = new Throwing() };
+        var e2 = Assert.Throws<TemplateExecutionException>(() => Run("{{ print .T }}", data));
+        Assert.Contains("getter failed", e2.Message);
+    }
+
     public sealed record Person(string Name, int Age, Person? Friend)
     {
         public string Greet(string greeting) => $"{greeting}, {Name}";
