@@ -32,7 +32,8 @@ public sealed class GoTemplate
 
     public string Name { get; }
     public TemplateMode Mode { get; }
-    public IEnumerable<string> TemplateNames => _trees.Keys;
+    /// <summary>The templates of the set; copies made for other HTML contexts are not listed.</summary>
+    public IEnumerable<string> TemplateNames => _trees.Keys.Where(n => !n.Contains("$htmltemplate_", StringComparison.Ordinal));
 
     /// <summary>Parses <paramref name="text"/>. Throws <see cref="TemplateParseException"/> ("template: name:line:col: problem").</summary>
     /// <param name="functions">Extra functions, such as <see cref="Sprig.SprigFunctions.Hermetic"/>; they take precedence over the built-ins, as in Go.</param>

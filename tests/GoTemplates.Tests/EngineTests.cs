@@ -226,3 +226,19 @@ public sealed class HtmlEscapeErrorTests
         Assert.Contains(message, e.Message);
     }
 }
+
+public sealed class HtmlTemplateSetTests
+{
+    [Fact]
+    public void A_template_used_in_several_contexts_is_escaped_for_each()
+    {
+        var t = GoTemplate.Parse("main",
+            "{{ define \"v\" }}{{ . }}{{ end }}{{ define \"z\" }}<a href=\"{{ template \"v\" .U }}\">{{ template \"v\" .U }}</a>{{ end }}<p>{{ template \"v\" .U }}</p>",
+            TemplateMode.Html);
+        var data = new Dictionary<string, object?> { ["U"] = "javascript:x<1>" };
+        Assert.Equal("<p>javascript:x&lt;1&gt;</p>", t.Execute(data));
+        Assert.Equal("<a href=\"#ZgotmplZ\">javascript:x&lt;1&gt;</a>", t.ExecuteTemplate("z", data));
+        Assert.Equal("javascript:x&lt;1&gt;", t.ExecuteTemplate("v", "javascript:x<1>"));
+        Assert.DoesNotContain(t.TemplateNames, n => n.Contains('$'));
+    }
+}

@@ -19,6 +19,8 @@ internal sealed class HtmlEscaper
     };
 
     private readonly Dictionary<string, ListNode> _trees;
+    // Unescaped copies: a template called from another context is derived from these, never from an escaped tree.
+    private readonly Dictionary<string, ListNode> _pristine;
     private readonly Dictionary<string, Context> _done;
     private Dictionary<string, Context> _output = [];
     private Dictionary<string, ListNode> _derived = [];
@@ -27,9 +29,10 @@ internal sealed class HtmlEscaper
     private Dictionary<TextNode, string> _textEdits = [];
     private Dictionary<TemplateCallNode, string> _callEdits = [];
 
-    private HtmlEscaper(Dictionary<string, ListNode> trees, Dictionary<string, Context> done)
+    private HtmlEscaper(Dictionary<string, ListNode> trees, Dictionary<string, ListNode> pristine, Dictionary<string, Context> done)
     {
         _trees = trees;
+        _pristine = pristine;
         _done = done;
     }
 
@@ -38,11 +41,12 @@ internal sealed class HtmlEscaper
     {
         var errors = new Dictionary<string, string>();
         var done = new Dictionary<string, Context>();
+        var pristine = trees.ToDictionary(kv => kv.Key, kv => CopyList(kv.Value));
         var names = trees.Keys.OrderBy(n => n == mainName ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).ToList();
         foreach (var name in names)
         {
             if (done.ContainsKey(name)) continue;
-            var e = new HtmlEscaper(trees, done);
+            var e = new HtmlEscaper(trees, pristine, done);
             var (c, _) = e.EscapeTree(new Context(), trees[name], name);
             if (c.State == State.Error) errors[name] = c.ErrorHasLocation ? $"html/template:{c.Error}" : $"html/template:{name}: {c.Error}";
             else if (c.State != State.Text) errors[name] = $"html/template:{name}: ends in a non-text context: {c}";
@@ -51,7 +55,7 @@ internal sealed class HtmlEscaper
         return errors;
     }
 
-    private HtmlEscaper Child() => new(_trees, _done)
+    private HtmlEscaper Child() => new(_trees, _pristine, _done)
     {
         _output = new(_output),
         _derived = new(_derived),
@@ -88,7 +92,7 @@ internal sealed class HtmlEscaper
         {
             if (!_trees.TryGetValue(dname, out var dt) && !_derived.TryGetValue(dname, out dt))
             {
-                dt = CopyList(tree);
+                dt = CopyList(_pristine[name]);
                 _derived[dname] = dt;
             }
             tree = dt;
