@@ -116,6 +116,8 @@ public static class ServerApp
         app.UseSerilogRequestLogging(o =>
         {
             o.MessageTemplate = "{RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms (request {RequestId})";
+            // Query strings carry flow ids, tokens and codes: logged only when the operator asks for it.
+            o.IncludeQueryInRequestPath = config.Log.LeakSensitiveValues;
             o.EnrichDiagnosticContext = (diag, http) => diag.Set("RequestId", http.TraceIdentifier);
         });
         app.UseRouting();
