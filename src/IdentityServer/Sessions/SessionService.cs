@@ -13,20 +13,19 @@ public sealed record ResolvedSession(SessionRecord Record, string Token, bool Fr
 public sealed class SessionService(AppDbContext db, ConfigStore config, SessionCookie cookie, IIdentitySchemas schemas, TimeProvider clock)
     : ISessionService
 {
-    // One round trip for whoami: the session, its devices, the identity and its addresses.
-    private static readonly Func<AppDbContext, string, CancellationToken, Task<SessionRecord?>> ByTokenHash =
-        EF.CompileAsyncQuery((AppDbContext c, string hash, CancellationToken ct) => c.Set<SessionRecord>().AsNoTracking()
-            .Include(s => s.Identity!).ThenInclude(i => i.VerifiableAddresses)
-            .Include(s => s.Identity!).ThenInclude(i => i.RecoveryAddresses)
-            .Include(s => s.Devices)
-            .FirstOrDefault(s => s.TokenHash == hash));
+    private static Task<SessionRecord?> ByTokenHash(AppDbContext db, string hash, CancellationToken ct) => db switch
+    {
+        PostgresDbContext p => SessionQueries<PostgresDbContext>.ByTokenHash(p, hash, ct),
+        SqliteDbContext l => SessionQueries<SqliteDbContext>.ByTokenHash(l, hash, ct),
+        _ => throw new NotSupportedException(db.GetType().Name),
+    };
 
-    private static readonly Func<AppDbContext, Guid, CancellationToken, Task<SessionRecord?>> ById =
-        EF.CompileAsyncQuery((AppDbContext c, Guid id, CancellationToken ct) => c.Set<SessionRecord>().AsNoTracking()
-            .Include(s => s.Identity!).ThenInclude(i => i.VerifiableAddresses)
-            .Include(s => s.Identity!).ThenInclude(i => i.RecoveryAddresses)
-            .Include(s => s.Devices)
-            .FirstOrDefault(s => s.Id == id));
+    private static Task<SessionRecord?> ById(AppDbContext db, Guid id, CancellationToken ct) => db switch
+    {
+        PostgresDbContext p => SessionQueries<PostgresDbContext>.ById(p, id, ct),
+        SqliteDbContext l => SessionQueries<SqliteDbContext>.ById(l, id, ct),
+        _ => throw new NotSupportedException(db.GetType().Name),
+    };
 
     public const string TokenHeader = "X-Session-Token";
 
@@ -205,4 +204,25 @@ public sealed class SessionService(AppDbContext db, ConfigStore config, SessionC
             UpdatedAt = now,
         };
     }
+}
+
+/// <summary>
+/// Compiled session lookups. A compiled query is bound to one model, so each provider's context type
+/// gets its own copy. One round trip loads the session, its devices, the identity and its addresses.
+/// </summary>
+internal static class SessionQueries<TContext> where TContext : AppDbContext
+{
+    public static readonly Func<TContext, string, CancellationToken, Task<SessionRecord?>> ByTokenHash =
+        EF.CompileAsyncQuery((TContext c, string hash, CancellationToken ct) => c.Set<SessionRecord>().AsNoTracking()
+            .Include(s => s.Identity!).ThenInclude(i => i.VerifiableAddresses)
+            .Include(s => s.Identity!).ThenInclude(i => i.RecoveryAddresses)
+            .Include(s => s.Devices)
+            .FirstOrDefault(s => s.TokenHash == hash));
+
+    public static readonly Func<TContext, Guid, CancellationToken, Task<SessionRecord?>> ById =
+        EF.CompileAsyncQuery((TContext c, Guid id, CancellationToken ct) => c.Set<SessionRecord>().AsNoTracking()
+            .Include(s => s.Identity!).ThenInclude(i => i.VerifiableAddresses)
+            .Include(s => s.Identity!).ThenInclude(i => i.RecoveryAddresses)
+            .Include(s => s.Devices)
+            .FirstOrDefault(s => s.Id == id));
 }
