@@ -15,7 +15,7 @@ public sealed class SessionService(AppDbContext db, ConfigStore config, SessionC
 {
     private static Task<SessionRecord?> ByTokenHash(AppDbContext db, string hash, CancellationToken ct) => db switch
     {
-        PostgresDbContext p => SessionQueries<PostgresDbContext>.ByTokenHash(p, hash, ct),
+        PostgresDbContext p => PostgresSessionLookup.ByTokenHashAsync(p, hash, ct),
         SqliteDbContext l => SessionQueries<SqliteDbContext>.ByTokenHash(l, hash, ct),
         _ => throw new NotSupportedException(db.GetType().Name),
     };
@@ -217,6 +217,7 @@ internal static class SessionQueries<TContext> where TContext : AppDbContext
             .Include(s => s.Identity!).ThenInclude(i => i.VerifiableAddresses)
             .Include(s => s.Identity!).ThenInclude(i => i.RecoveryAddresses)
             .Include(s => s.Devices)
+            .AsSingleQuery()
             .FirstOrDefault(s => s.TokenHash == hash));
 
     public static readonly Func<TContext, Guid, CancellationToken, Task<SessionRecord?>> ById =
@@ -224,5 +225,6 @@ internal static class SessionQueries<TContext> where TContext : AppDbContext
             .Include(s => s.Identity!).ThenInclude(i => i.VerifiableAddresses)
             .Include(s => s.Identity!).ThenInclude(i => i.RecoveryAddresses)
             .Include(s => s.Devices)
+            .AsSingleQuery()
             .FirstOrDefault(s => s.Id == id));
 }
