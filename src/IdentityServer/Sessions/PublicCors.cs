@@ -11,20 +11,20 @@ namespace IdentityServer.Sessions;
 /// </summary>
 public sealed class PublicCorsPolicyProvider(ConfigStore config) : ICorsPolicyProvider
 {
-    private CorsOptions? _builtFrom;
-    private CorsPolicy? _policy;
+    private sealed record Built(CorsOptions From, CorsPolicy Policy);
+
+    // Replaced as a whole, so a request never sees a policy built from other options.
+    private Built? _built;
 
     public Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
     {
         var options = config.Current.Serve.Public.Cors;
         if (!options.Enabled || Listeners.Of(context) != Listener.Public)
             return Task.FromResult<CorsPolicy?>(null);
-        if (!ReferenceEquals(options, _builtFrom))
-        {
-            _policy = Build(options);
-            _builtFrom = options;
-        }
-        return Task.FromResult(_policy);
+        var built = _built;
+        if (built is null || !ReferenceEquals(built.From, options))
+            _built = built = new Built(options, Build(options));
+        return Task.FromResult<CorsPolicy?>(built.Policy);
     }
 
     public static CorsPolicy Build(CorsOptions options)

@@ -335,3 +335,51 @@ public abstract class SessionApiTests(SessionFixture fixture) : IDisposable
         Assert.Equal(404, (await _admin.Get($"/admin/sessions/{issued.SessionId}")).Code);
     }
 }
+
+public sealed class PostgresSessionExtendWithTests(PostgresSessionFixture f) : SessionExtendWithTests(f), IClassFixture<PostgresSessionFixture>;
+public sealed class SqliteSessionExtendWithTests(SqliteSessionFixture f) : SessionExtendWithTests(f), IClassFixture<SqliteSessionFixture>;
+
+/// <summary>A second factor or a re-authentication added to an existing session, as the login flow does it.</summary>
+public abstract class SessionExtendWithTests(SessionFixture fixture) : IDisposable
+{
+    private readonly SessionHttp _public = new(fixture.Server.PublicUrl);
+
+    public void Dispose() => _public.Dispose();
+
+    [Fact]
+    public async Task Added_factors_raise_the_aal_and_record_the_new_device()
+    {
+        var identity = await fixture.CreateIdentityAsync();
+        var issued = await fixture.IssueAsync(identity, "first-device");
+        var completed = DateTime.UtcNow;
+        using (var scope = fixture.Server.Services.CreateScope())
+        {
+            var sessions = scope.ServiceProvider.GetRequiredService<ISessionService>();
+            var json = await sessions.ExtendWithAsync(issued.SessionId, [new AuthenticationMethod("totp", "aal2", completed)],
+                SessionTestSupport.FakeRequest("second-device"), CancellationToken.None);
+            Assert.Equal("aal2", json["authenticator_assurance_level"]!.GetValue<string>());
+        }
+        var whoami = (await _public.Get("/sessions/whoami", SessionHttp.Token(issued.Token))).Json;
+        Assert.Equal("aal2", whoami["authenticator_assurance_level"]!.GetValue<string>());
+        Assert.Equal(["password", "totp"], whoami["authentication_methods"]!.AsArray().Select(m => m!["method"]!.GetValue<string>()));
+        Assert.Equal(["first-device", "second-device"], whoami["devices"]!.AsArray().Select(d => d!["user_agent"]!.GetValue<string>()));
+        var authenticatedAt = DateTime.Parse(whoami["authenticated_at"]!.GetValue<string>()).ToUniversalTime();
+        Assert.InRange(authenticatedAt, completed.AddMilliseconds(-1), completed.AddSeconds(1));
+
+        using var check = fixture.Server.Services.CreateScope();
+        var current = await check.ServiceProvider.GetRequiredService<ISessionService>().CurrentAsync(
+            WithToken(issued.Token), CancellationToken.None);
+        Assert.NotNull(current);
+        Assert.Equal(identity, current.IdentityId);
+        Assert.Equal("aal2", current.Aal);
+        Assert.False(current.FromCookie);
+        Assert.Equal(2, current.Methods.Count);
+    }
+
+    private static Microsoft.AspNetCore.Http.DefaultHttpContext WithToken(string token)
+    {
+        var http = SessionTestSupport.FakeRequest("checker");
+        http.Request.Headers["X-Session-Token"] = token;
+        return http;
+    }
+}
