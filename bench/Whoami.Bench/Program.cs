@@ -2,6 +2,7 @@
 // the same process that does one primary-key lookup on the same PostgreSQL database. Both are driven
 // over loopback by the same bounded load generator: first as fast as possible (peak throughput), then
 // paced at 80% of each one's peak to read p50/p99 latency (measured from each request's scheduled start).
+// Rounds alternate between the two endpoints and each reports its best round.
 //
 //   dotnet run -c Release --project bench/Whoami.Bench -- postgres://user@127.0.0.1:5432/postgres [requests] [workers]
 //
@@ -127,13 +128,25 @@ HttpRequestMessage Whoami(int i)
 }
 HttpRequestMessage Limit(int i) => new(HttpMethod.Get, new Uri(limitUrl, "/limit/" + sessionIds[i % sessionIds.Count]));
 
-// Warm up both (JIT, connection pools, compiled queries), then measure.
+// Warm up both (JIT, connection pools, prepared statements). The machine may be shared, so the two
+// endpoints are measured in alternating rounds and each keeps its best round.
 await Peak(Whoami, 2000);
 await Peak(Limit, 2000);
-var limitPeak = await Peak(Limit, requests);
-var whoamiPeak = await Peak(Whoami, requests);
-var limitPaced = await Paced(Limit, limitPeak * 0.8, requests / 2);
-var whoamiPaced = await Paced(Whoami, whoamiPeak * 0.8, requests / 2);
+const int Rounds = 3;
+double limitPeak = 0, whoamiPeak = 0;
+for (var round = 0; round < Rounds; round++)
+{
+    limitPeak = Math.Max(limitPeak, await Peak(Limit, requests / Rounds));
+    whoamiPeak = Math.Max(whoamiPeak, await Peak(Whoami, requests / Rounds));
+}
+(double Rate, double P50, double P99) limitPaced = (0, double.MaxValue, double.MaxValue), whoamiPaced = limitPaced;
+for (var round = 0; round < Rounds; round++)
+{
+    var l = await Paced(Limit, limitPeak * 0.8, requests / Rounds);
+    if (l.P99 < limitPaced.P99) limitPaced = l;
+    var w = await Paced(Whoami, whoamiPeak * 0.8, requests / Rounds);
+    if (w.P99 < whoamiPaced.P99) whoamiPaced = w;
+}
 
 Console.WriteLine();
 Console.WriteLine($"{"endpoint",-28} {"peak req/s",12} {"paced req/s",12} {"p50 ms",8} {"p99 ms",8}");

@@ -7,29 +7,25 @@ using Npgsql;
 namespace IdentityServer.Sessions;
 
 /// <summary>
-/// The whoami lookup on PostgreSQL: four simple prepared statements sent as one batch (one round
-/// trip). A single EF query joining all five tables spends most of its time in the planner on
-/// every call; these statements are planned once per connection.
+/// The whoami lookup on PostgreSQL as one prepared statement. The same join sent unprepared (as EF
+/// sends it) spends most of its time in the planner on every call; prepared, it is planned once per
+/// connection. Rows repeat the session for every address/device combination, so children are
+/// de-duplicated by id.
 /// </summary>
 internal static class PostgresSessionLookup
 {
-    private const string SessionSql =
+    private const string Sql =
         "SELECT s.id, s.identity_id, s.active, s.expires_at, s.authenticated_at, s.issued_at, s.aal, s.authentication_methods::text, " +
         "s.created_at, s.updated_at, i.schema_id, i.traits::text, i.state, i.state_changed_at, i.metadata_public::text, " +
-        "i.metadata_admin::text, i.external_id, i.organization_id, i.available_aal, i.created_at, i.updated_at " +
-        "FROM sessions s JOIN identities i ON i.id = s.identity_id WHERE s.token_hash = $1";
-
-    private const string VerifiableSql =
-        "SELECT id, identity_id, via, value, verified, status, verified_at, created_at, updated_at FROM identity_verifiable_addresses " +
-        "WHERE identity_id = (SELECT identity_id FROM sessions WHERE token_hash = $1)";
-
-    private const string RecoverySql =
-        "SELECT id, identity_id, via, value, created_at, updated_at FROM identity_recovery_addresses " +
-        "WHERE identity_id = (SELECT identity_id FROM sessions WHERE token_hash = $1)";
-
-    private const string DevicesSql =
-        "SELECT id, session_id, ip_address, user_agent, location, created_at, updated_at FROM session_devices " +
-        "WHERE session_id = (SELECT id FROM sessions WHERE token_hash = $1)";
+        "i.metadata_admin::text, i.external_id, i.organization_id, i.available_aal, i.created_at, i.updated_at, " +
+        "v.id, v.via, v.value, v.verified, v.status, v.verified_at, v.created_at, v.updated_at, " +
+        "r.id, r.via, r.value, r.created_at, r.updated_at, " +
+        "d.id, d.ip_address, d.user_agent, d.location, d.created_at, d.updated_at " +
+        "FROM sessions s JOIN identities i ON i.id = s.identity_id " +
+        "LEFT JOIN identity_verifiable_addresses v ON v.identity_id = s.identity_id " +
+        "LEFT JOIN identity_recovery_addresses r ON r.identity_id = s.identity_id " +
+        "LEFT JOIN session_devices d ON d.session_id = s.id " +
+        "WHERE s.token_hash = $1";
 
     public static async Task<SessionRecord?> ByTokenHashAsync(DbContext db, string hash, CancellationToken ct)
     {
@@ -39,45 +35,19 @@ internal static class PostgresSessionLookup
             await connection.OpenAsync(ct);
         try
         {
-            await using var batch = new NpgsqlBatch(connection)
+            await using var command = new NpgsqlCommand(Sql, connection)
             {
                 Transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction,
             };
-            foreach (var sql in new[] { SessionSql, VerifiableSql, RecoverySql, DevicesSql })
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hash });
+            await command.PrepareAsync(ct);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            SessionRecord? session = null;
+            while (await reader.ReadAsync(ct))
             {
-                var command = new NpgsqlBatchCommand(sql);
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hash });
-                batch.BatchCommands.Add(command);
+                session ??= ReadSession(reader);
+                AddChildren(reader, session);
             }
-            await batch.PrepareAsync(ct);
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-                return null;
-            var session = ReadSession(reader);
-            var identity = session.Identity!;
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-                identity.VerifiableAddresses.Add(new IdentityVerifiableAddress
-                {
-                    Id = reader.GetGuid(0), IdentityId = reader.GetGuid(1), Via = reader.GetString(2), Value = reader.GetString(3),
-                    Verified = reader.GetBoolean(4), Status = reader.GetString(5), VerifiedAt = NullableTime(reader, 6),
-                    CreatedAt = reader.GetDateTime(7), UpdatedAt = reader.GetDateTime(8),
-                });
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-                identity.RecoveryAddresses.Add(new IdentityRecoveryAddress
-                {
-                    Id = reader.GetGuid(0), IdentityId = reader.GetGuid(1), Via = reader.GetString(2), Value = reader.GetString(3),
-                    CreatedAt = reader.GetDateTime(4), UpdatedAt = reader.GetDateTime(5),
-                });
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-                session.Devices.Add(new SessionDevice
-                {
-                    Id = reader.GetGuid(0), SessionId = reader.GetGuid(1), IpAddress = NullableString(reader, 2),
-                    UserAgent = NullableString(reader, 3), Location = NullableString(reader, 4),
-                    CreatedAt = reader.GetDateTime(5), UpdatedAt = reader.GetDateTime(6),
-                });
             return session;
         }
         finally
@@ -85,6 +55,29 @@ internal static class PostgresSessionLookup
             if (mustClose)
                 await connection.CloseAsync();
         }
+    }
+
+    private static void AddChildren(NpgsqlDataReader r, SessionRecord session)
+    {
+        var identity = session.Identity!;
+        if (!r.IsDBNull(21) && r.GetGuid(21) is var vId && !identity.VerifiableAddresses.Exists(a => a.Id == vId))
+            identity.VerifiableAddresses.Add(new IdentityVerifiableAddress
+            {
+                Id = vId, IdentityId = identity.Id, Via = r.GetString(22), Value = r.GetString(23), Verified = r.GetBoolean(24),
+                Status = r.GetString(25), VerifiedAt = NullableTime(r, 26), CreatedAt = r.GetDateTime(27), UpdatedAt = r.GetDateTime(28),
+            });
+        if (!r.IsDBNull(29) && r.GetGuid(29) is var rId && !identity.RecoveryAddresses.Exists(a => a.Id == rId))
+            identity.RecoveryAddresses.Add(new IdentityRecoveryAddress
+            {
+                Id = rId, IdentityId = identity.Id, Via = r.GetString(30), Value = r.GetString(31),
+                CreatedAt = r.GetDateTime(32), UpdatedAt = r.GetDateTime(33),
+            });
+        if (!r.IsDBNull(34) && r.GetGuid(34) is var dId && !session.Devices.Exists(d => d.Id == dId))
+            session.Devices.Add(new SessionDevice
+            {
+                Id = dId, SessionId = session.Id, IpAddress = NullableString(r, 35), UserAgent = NullableString(r, 36),
+                Location = NullableString(r, 37), CreatedAt = r.GetDateTime(38), UpdatedAt = r.GetDateTime(39),
+            });
     }
 
     private static SessionRecord ReadSession(NpgsqlDataReader r) => new()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using IdentityServer.Errors;
+using IdentityServer.Identities;
 using IdentityServer.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +25,7 @@ public static class SessionEndpoints
         return http.Response.WriteAsync(body.ToJsonString());
     }
 
-    private static async Task Whoami(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, CancellationToken ct)
+    private static async Task Whoami(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, IIdentitySchemas schemas, CancellationToken ct)
     {
         var resolved = await sessions.ResolveAsync(http, ct);
         if (resolved is null)
@@ -37,8 +38,12 @@ public static class SessionEndpoints
             await ErrorHandling.WriteAsync(http, refused);
             return;
         }
-        http.Response.Headers["X-Kratos-Authenticated-Identity-Id"] = resolved.Record.IdentityId.ToString();
-        await WriteJsonAsync(http, sessions.Render(resolved.Record, SessionJson.IdentityView.Public, withDevices: true));
+        var record = resolved.Record;
+        http.Response.Headers["X-Kratos-Authenticated-Identity-Id"] = record.IdentityId.ToString();
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        WhoamiWriter.Write(http.Response.BodyWriter, record, schemas.PublicUrl(record.Identity!.SchemaId), sessions.Now);
+        await http.Response.BodyWriter.FlushAsync(ct);
     }
 
     private static async Task<ResolvedSession> RequireAsync(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, CancellationToken ct)

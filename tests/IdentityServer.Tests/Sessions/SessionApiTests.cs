@@ -71,6 +71,20 @@ public abstract class SessionApiTests(SessionFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Whoami_writes_the_same_document_as_the_session_renderer()
+    {
+        var identity = await fixture.CreateIdentityAsync(new JsonObject { ["secret_note"] = "admins only" });
+        var issued = await fixture.IssueAsync(identity);
+        var whoami = JsonNode.Parse((await _public.Get("/sessions/whoami", SessionHttp.Token(issued.Token))).Text);
+        using var scope = fixture.Server.Services.CreateScope();
+        var sessions = scope.ServiceProvider.GetRequiredService<SessionService>();
+        var record = await sessions.FindAsync(issued.SessionId, CancellationToken.None);
+        var rendered = sessions.Render(record!, SessionJson.IdentityView.Public, withDevices: true);
+        Assert.True(JsonNode.DeepEquals(rendered, whoami), $"renderer: {rendered.ToJsonString()}\nwhoami:   {whoami!.ToJsonString()}");
+        Assert.True(JsonNode.DeepEquals(issued.Session, whoami), "the session returned at issue differs from whoami");
+    }
+
+    [Fact]
     public async Task Whoami_accepts_a_bearer_token()
     {
         var (_, issued) = await NewSession();
