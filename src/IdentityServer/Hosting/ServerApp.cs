@@ -7,6 +7,7 @@ using IdentityServer.Identities.Schemas;
 using IdentityServer.Security.Hashing;
 using IdentityServer.Logging;
 using IdentityServer.Persistence;
+using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serilog;
@@ -101,6 +102,7 @@ public static class ServerApp
         builder.Services.AddSingleton(config);
         store.Register(builder.Services);
         AddIdentityServices(builder.Services, config);
+        builder.Services.AddSessions(request.Dev);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -175,6 +177,7 @@ public static class ServerApp
     public static void MapEndpoints(WebApplication app)
     {
         app.MapAdminIdentities();
+        app.MapSessions();
         SchemaEndpoints.Map(app.MapPublic());
         SchemaEndpoints.Map(app.MapAdmin());
         app.MapHealth();

@@ -20,6 +20,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     protected override void OnModelCreating(ModelBuilder b)
     {
         MapIdentities(b);
+        Sessions.SessionMapping.Map(b, JsonColumnType);
         foreach (var entity in b.Model.GetEntityTypes())
         {
             // Ids are chosen by the application (Guid.NewGuid) so that rows added through a tracked

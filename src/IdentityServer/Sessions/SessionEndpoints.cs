@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using IdentityServer.Errors;
+using IdentityServer.Identities;
+using IdentityServer.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace IdentityServer.Sessions;
+
+/// <summary>The public session API: whoami and the caller's own sessions.</summary>
+public static class SessionEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        // Kratos answers whoami for any method so that proxies can forward requests as they come.
+        routes.MapMethods("/sessions/whoami", ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], Whoami);
+        routes.MapGet("/sessions", ListMine);
+        routes.MapDelete("/sessions", RevokeMyOthers);
+        routes.MapDelete("/sessions/{id}", RevokeMine);
+    }
+
+    internal static Task WriteJsonAsync(HttpContext http, JsonNode body, int status = 200)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        return http.Response.WriteAsync(body.ToJsonString());
+    }
+
+    private static async Task Whoami(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, IIdentitySchemas schemas, CancellationToken ct)
+    {
+        var resolved = await sessions.ResolveAsync(http, ct);
+        if (resolved is null)
+        {
+            await ErrorHandling.WriteAsync(http, SessionErrors.NoActiveSession());
+            return;
+        }
+        if (aal.Check(resolved.Record) is { } refused)
+        {
+            await ErrorHandling.WriteAsync(http, refused);
+            return;
+        }
+        var record = resolved.Record;
+        http.Response.Headers["X-Kratos-Authenticated-Identity-Id"] = record.IdentityId.ToString();
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        WhoamiWriter.Write(http.Response.BodyWriter, record, schemas.PublicUrl(record.Identity!.SchemaId), sessions.Now);
+        await http.Response.BodyWriter.FlushAsync(ct);
+    }
+
+    private static async Task<ResolvedSession> RequireAsync(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, CancellationToken ct)
+    {
+        var resolved = await sessions.ResolveAsync(http, ct) ?? throw SessionErrors.NoActiveSession();
+        if (aal.Check(resolved.Record) is { } refused)
+            throw refused;
+        return resolved;
+    }
+
+    private static async Task ListMine(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, AppDbContext db, CancellationToken ct)
+    {
+        var current = (await RequireAsync(http, sessions, aal, ct)).Record;
+        var page = SessionPage.FromQuery(http.Request.Query);
+        var now = sessions.Now;
+        var query = db.Set<SessionRecord>().AsNoTracking()
+            .Where(s => s.IdentityId == current.IdentityId && s.Id != current.Id && s.Active && s.ExpiresAt > now);
+        if (page.After is { } after)
+            query = query.Where(s => s.Id.CompareTo(after) > 0);
+        var rows = page.Finish(await query.OrderBy(s => s.Id).Take(page.PageSize + 1).Include(s => s.Devices).AsSplitQuery().ToListAsync(ct), http);
+        foreach (var row in rows)
+            row.Identity = current.Identity;
+        await WriteJsonAsync(http, new JsonArray(rows.Select(r => (JsonNode)sessions.Render(r, SessionJson.IdentityView.Public, withDevices: true)).ToArray()));
+    }
+
+    private static async Task RevokeMyOthers(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, CancellationToken ct)
+    {
+        var current = (await RequireAsync(http, sessions, aal, ct)).Record;
+        var count = await sessions.RevokeOthersAsync(current.IdentityId, current.Id, ct);
+        await WriteJsonAsync(http, new JsonObject { ["count"] = count });
+    }
+
+    private static async Task<IResult> RevokeMine(string id, HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, AppDbContext db, CancellationToken ct)
+    {
+        var current = (await RequireAsync(http, sessions, aal, ct)).Record;
+        if (!Guid.TryParse(id, out var sessionId))
+            throw SessionErrors.MalformedId(id);
+        if (sessionId == current.Id)
+            throw KratosError.BadRequest("You cannot revoke the session of this request; use the logout flow instead.");
+        // Kratos answers 204 also when the id is not one of the caller's sessions, so ids of other users leak nothing.
+        await db.Set<SessionRecord>().Where(s => s.Id == sessionId && s.IdentityId == current.IdentityId && s.Active)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Active, false).SetProperty(s => s.UpdatedAt, sessions.Now), ct);
+        return Results.NoContent();
+    }
+}
