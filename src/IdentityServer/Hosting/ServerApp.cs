@@ -7,6 +7,7 @@ using IdentityServer.Identities.Schemas;
 using IdentityServer.Security.Hashing;
 using IdentityServer.Logging;
 using IdentityServer.Persistence;
+using IdentityServer.SelfService;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serilog;
@@ -19,6 +20,8 @@ public sealed record ServeRequest(IReadOnlyList<string> ConfigFiles, bool Dev = 
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
     /// <summary>Overrides both listener ports (tests use 0 for free ports).</summary>
     public int? PortOverride { get; init; }
+    /// <summary>Runs after every service is registered, so tests can replace one.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
 
 /// <summary>Raised for a problem that stops the server from starting; the message is for a person.</summary>
@@ -101,6 +104,8 @@ public static class ServerApp
         builder.Services.AddSingleton(config);
         store.Register(builder.Services);
         AddIdentityServices(builder.Services, config);
+        builder.Services.AddSelfService();
+        request.ConfigureServices?.Invoke(builder.Services);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -173,6 +178,7 @@ public static class ServerApp
     public static void MapEndpoints(WebApplication app)
     {
         app.MapAdminIdentities();
+        app.MapSelfService();
         SchemaEndpoints.Map(app.MapPublic());
         SchemaEndpoints.Map(app.MapAdmin());
         app.MapHealth();

@@ -20,6 +20,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     protected override void OnModelCreating(ModelBuilder b)
     {
         MapIdentities(b);
+        SelfService.Flows.FlowMapping.Map(b, JsonColumnType);
         // Ids are chosen by the application (Guid.NewGuid) so that rows added through a tracked
         // parent's collection are inserted, not mistaken for existing rows.
         foreach (var entity in b.Model.GetEntityTypes())
