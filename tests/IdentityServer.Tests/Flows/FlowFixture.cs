@@ -21,6 +21,9 @@ public abstract class FlowFixture : IAsyncLifetime
 
     /// <summary>YAML under `selfservice.flows` and `selfservice.methods.password.config` that differs per fixture.</summary>
     protected virtual string Hooks => """
+            login:
+              ui_url: http://127.0.0.1:4455/login
+              lifespan: 10m
             registration:
               ui_url: http://127.0.0.1:4455/registration
               login_hints: true
@@ -74,9 +77,6 @@ public abstract class FlowFixture : IAsyncLifetime
               flows:
                 error:
                   ui_url: {AppUrl}/error
-                login:
-                  ui_url: {AppUrl}/login
-                  lifespan: 10m
             {Hooks}
             """;
         Server = await ServerApp.StartAsync(new ServeRequest([TestServer.WriteConfig(yaml)], Dev: true)
