@@ -391,4 +391,46 @@ public abstract class FlowTests(FlowFixture fixture)
             clients.ForEach(c => c.Dispose());
         }
     }
+
+    [Fact]
+    public async Task Login_upgrades_a_hash_made_with_other_settings()
+    {
+        var email = NewEmail();
+        var created = await fixture.Admin.Post("/admin/identities", new JsonObject
+        {
+            ["schema_id"] = "default",
+            ["traits"] = new JsonObject { ["email"] = email },
+            ["credentials"] = new JsonObject
+            {
+                ["password"] = new JsonObject { ["config"] = new JsonObject { ["hashed_password"] = BCrypt.Net.BCrypt.HashPassword(Password, 5) } },
+            },
+        });
+        Assert.True(created.Code == 201, created.Body?.ToJsonString());
+        var id = created.Json["id"]!.GetValue<string>();
+
+        using var app = fixture.Native();
+        var login = await LoginNative(app, email);
+        Assert.True(login.Code == 200, login.ToString());
+        var stored = (await fixture.Admin.Get($"/admin/identities/{id}?include_credential=password")).Json;
+        var hash = stored["credentials"]!["password"]!["config"]!["hashed_password"]!.GetValue<string>();
+        Assert.Matches(@"^\$2[aby]\$04\$", hash);
+        Assert.True(BCrypt.Net.BCrypt.Verify(Password, hash));
+    }
+
+    [Fact]
+    public async Task Refresh_login_re_authenticates_the_same_session()
+    {
+        var email = NewEmail();
+        using var app = fixture.Native();
+        var token = (await RegisterNative(app, email))["session_token"]!.GetValue<string>();
+        var sessionId = (await LoginNative(app, email)).Json["session"]!["id"]!.GetValue<string>();
+        var headers = new Dictionary<string, string> { ["X-Session-Token"] = token };
+        var flow = await app.GetJson("/self-service/login/api?refresh=true", headers);
+        Assert.Equal(200, flow.Code);
+        var reply = await app.PostJson($"/self-service/login?flow={Id(flow.Json)}", LoginBody(email), headers);
+        Assert.True(reply.Code == 200, reply.ToString());
+        Assert.Equal(token, reply.Json["session_token"]!.GetValue<string>());
+        Assert.NotEqual(sessionId, reply.Json["session"]!["id"]!.GetValue<string>());
+        Assert.Equal(2, reply.Json["session"]!["authentication_methods"]!.AsArray().Count);
+    }
 }
