@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using IdentityServer.Identities;
 using IdentityServer.Sessions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Tests.Flows;
 
@@ -30,7 +31,8 @@ public sealed class InMemorySessions : ISessionService
         var now = DateTime.UtcNow;
         var token = "ory_st_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var id = Guid.NewGuid();
-        var json = Render(id, identity.Id, now, now.AddHours(24), methods);
+        var schemaUrl = http.RequestServices.GetRequiredService<IIdentitySchemas>().PublicUrl(identity.SchemaId);
+        var json = Render(id, IdentityJson.Render(identity, schemaUrl, false, [], false), now, now.AddHours(24), methods);
         _byToken[token] = new Entry(id, identity.Id, token, now, now.AddHours(24), [.. methods], json);
         return Task.FromResult(new IssuedSession(id, token, json));
     }
@@ -39,7 +41,7 @@ public sealed class InMemorySessions : ISessionService
     {
         var entry = _byToken.Values.Single(e => e.Id == sessionId);
         entry.Methods.AddRange(methods);
-        var json = Render(entry.Id, entry.IdentityId, DateTime.UtcNow, entry.ExpiresAt, entry.Methods);
+        var json = Render(entry.Id, (JsonObject)entry.Json["identity"]!.DeepClone(), DateTime.UtcNow, entry.ExpiresAt, entry.Methods);
         return Task.FromResult(json);
     }
 
@@ -77,7 +79,7 @@ public sealed class InMemorySessions : ISessionService
         return Task.FromResult(revoked);
     }
 
-    private static JsonObject Render(Guid id, Guid identityId, DateTime authenticatedAt, DateTime expiresAt, IEnumerable<AuthenticationMethod> methods) => new()
+    private static JsonObject Render(Guid id, JsonObject identity, DateTime authenticatedAt, DateTime expiresAt, IEnumerable<AuthenticationMethod> methods) => new()
     {
         ["id"] = id.ToString(),
         ["active"] = true,
@@ -89,6 +91,6 @@ public sealed class InMemorySessions : ISessionService
             ["method"] = m.Method, ["aal"] = m.Aal, ["completed_at"] = IdentityJson.Time(m.CompletedAt),
         }).ToArray()),
         ["issued_at"] = IdentityJson.Time(authenticatedAt),
-        ["identity"] = new JsonObject { ["id"] = identityId.ToString() },
+        ["identity"] = identity,
     };
 }
