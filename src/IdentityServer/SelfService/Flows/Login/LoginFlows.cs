@@ -99,7 +99,9 @@ public sealed class LoginFlows(
             Http = http, Flow = flow, Method = strategy.Method, Identity = outcome.Identity,
             AuthenticationMethods = [outcome.Method], Config = Config,
         };
-        var result = await hooks.RunAsync(HookRunner.AfterHooks(after, strategy.Method), context, ct);
+        // A login always issues a session; a `session` entry in the login hooks is redundant, as in Kratos.
+        var configured = HookRunner.AfterHooks(after, strategy.Method).Where(h => h.Hook != "session").ToList();
+        var result = await hooks.RunAsync(configured, context, ct);
         if (result.Interrupted)
             throw submission.Fail([.. result.Messages]);
 

@@ -45,6 +45,8 @@ public sealed class PasswordRegistration(
         var body = submission.Body;
         var traits = body["traits"] as JsonObject ?? new JsonObject();
         var password = FlowBody.String(body, "password") ?? "";
+        if (submission.Http.Request.HasFormContentType)
+            CoerceFormValues(submission.Ui, traits);
         foreach (var node in submission.Ui.Nodes.Where(n => n.Name?.StartsWith("traits.", StringComparison.Ordinal) == true))
             node.SetValue(ValueAt(traits, node.Name!["traits.".Length..].Split('.')));
 
@@ -116,6 +118,24 @@ public sealed class PasswordRegistration(
         var node = submission.Ui.Find(name);
         if (node is not null) node.Messages.Add(message);
         else submission.Ui.AddMessage(message);
+    }
+
+    /// <summary>Form posts carry only text; numbers and checkboxes become JSON numbers and booleans as the form says.</summary>
+    private static void CoerceFormValues(UiContainer ui, JsonObject traits)
+    {
+        foreach (var node in ui.Nodes)
+        {
+            if (node.Name is not { } name || !name.StartsWith("traits.", StringComparison.Ordinal)) continue;
+            var path = name["traits.".Length..].Split('.');
+            JsonNode? parent = traits;
+            foreach (var segment in path[..^1]) parent = parent is JsonObject o ? o[segment] : null;
+            if (parent is not JsonObject holder || holder[path[^1]] is not JsonValue value || !value.TryGetValue<string>(out var text)) continue;
+            var type = node.Attributes["type"]?.GetValue<string>();
+            if (type == "number" && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number))
+                holder[path[^1]] = number % 1 == 0 && Math.Abs(number) < long.MaxValue ? JsonValue.Create((long)number) : JsonValue.Create(number);
+            else if (type == "checkbox")
+                holder[path[^1]] = text is "true" or "on" or "1";
+        }
     }
 
     private static JsonNode? ValueAt(JsonObject traits, string[] path)
