@@ -37,6 +37,10 @@ public abstract class FlowFixture : IAsyncLifetime
 
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
+    protected virtual void AddServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         await BeforeStartAsync();
@@ -83,7 +87,11 @@ public abstract class FlowFixture : IAsyncLifetime
         {
             Environment = new Dictionary<string, string>(),
             PortOverride = 0,
-            ConfigureServices = services => services.AddSingleton<ISessionService>(Sessions),
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<ISessionService>(Sessions);
+                AddServices(services);
+            },
         });
         Admin = new Infrastructure.Api(Server.AdminUrl);
     }

@@ -1,4 +1,7 @@
+using IdentityServer.SelfService.Hooks;
 using IdentityServer.Tests.Infrastructure;
+using IdentityServer.Text;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Tests.Flows;
 
@@ -28,6 +31,10 @@ public abstract class HookFlowFixture : FlowFixture
               after:
                 password:
                   hooks:
+                    - hook: web_hook
+                      config:
+                        url: http://127.0.0.1:9/not-called
+                        method: POST
                     - hook: session
                     - hook: show_verification_ui
             login:
@@ -38,6 +45,8 @@ public abstract class HookFlowFixture : FlowFixture
                     - hook: require_verified_address
                     - hook: revoke_active_sessions
         """;
+
+    protected override void AddServices(IServiceCollection services) => services.AddScoped<IFlowHook, RefusingWebHook>();
 
     public override async Task DisposeAsync()
     {
@@ -54,4 +63,22 @@ public sealed class PostgresHookFlowFixture : HookFlowFixture
 public sealed class SqliteHookFlowFixture : HookFlowFixture
 {
     protected override Task<string> CreateDsnAsync() => Task.FromResult(TestDatabases.CreateSqlite());
+}
+
+/// <summary>
+/// Stands in for `web_hook` the way a real one answers: after an await, it refuses registrations of
+/// addresses at blocked.example.com with a message for the form.
+/// </summary>
+public sealed class RefusingWebHook : IFlowHook
+{
+    public string Name => "web_hook";
+
+    public async Task<HookResult> RunAsync(HookContext context, CancellationToken ct)
+    {
+        await Task.Yield();
+        var email = System.Text.Json.Nodes.JsonNode.Parse(context.Identity!.Traits)!["email"]!.GetValue<string>();
+        return email.EndsWith("@blocked.example.com", StringComparison.Ordinal)
+            ? HookResult.Interrupt(Messages.ValidationGeneric("This address may not sign up."))
+            : HookResult.Continue;
+    }
 }

@@ -110,4 +110,17 @@ public abstract class HookFlowTests(HookFlowFixture fixture)
         Assert.Equal(400, reply.Code);
         Assert.Equal([4000007L], MessageIds(reply.Json));
     }
+
+    [Fact]
+    public async Task A_hook_can_refuse_a_registration_with_a_message_and_nothing_remains()
+    {
+        using var app = fixture.Native();
+        var flow = await StartApiFlow(app, "registration");
+        var email = $"user-{Guid.NewGuid():N}@blocked.example.com";
+        var reply = await app.PostJson($"/self-service/registration?flow={Id(flow)}", RegistrationBody(email));
+        Assert.Equal(400, reply.Code);
+        Assert.Equal([4000001L], MessageIds(reply.Json));
+        Assert.Null(reply.Json["session_token"]);
+        Assert.Equal(0, await CountIdentities(fixture.Admin, email));
+    }
 }
