@@ -101,6 +101,7 @@ public static class ServerApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServerApp).Assembly.GetName().Name });
         builder.Host.UseSerilog(logger, dispose: false);
         builder.Services.AddSingleton(configStore);
+        builder.Services.AddSingleton(request);
         builder.Services.AddSingleton(config);
         store.Register(builder.Services);
         AddIdentityServices(builder.Services, config);

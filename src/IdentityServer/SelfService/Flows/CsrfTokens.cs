@@ -11,7 +11,7 @@ namespace IdentityServer.SelfService.Flows;
 /// token; forms carry a masked copy (a one-time pad and the token XOR the pad) so the value in the
 /// page differs every time while still matching the cookie.
 /// </summary>
-public sealed class CsrfTokens(ConfigStore configStore)
+public sealed class CsrfTokens(ConfigStore configStore, Hosting.ServeRequest serve)
 {
     public const string FieldName = "csrf_token";
     public const string HeaderName = "X-CSRF-Token";
@@ -91,7 +91,8 @@ public sealed class CsrfTokens(ConfigStore configStore)
         http.Response.Cookies.Append(CookieName(http), Convert.ToBase64String(raw), new CookieOptions
         {
             HttpOnly = true,
-            Secure = baseUrl.Scheme == "https" && !Config.Dev,
+            // `serve --dev` (or `dev: true`) allows plain-HTTP development setups behind an https base URL.
+            Secure = baseUrl.Scheme == "https" && !(Config.Dev || serve.Dev),
             SameSite = SameSiteMode.Lax,
             Path = string.IsNullOrEmpty(Config.Cookies.Path) ? "/" : Config.Cookies.Path,
             Domain = string.IsNullOrEmpty(Config.Cookies.Domain) ? null : Config.Cookies.Domain,
