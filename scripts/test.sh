@@ -24,6 +24,8 @@ packages=()
 [ -n "${TEST_DATABASE_URL:-}" ] || find_pg_bin >/dev/null || packages+=(postgresql)
 command -v jsonnet >/dev/null || packages+=(jsonnet)
 command -v go >/dev/null || packages+=(golang-go)
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     log "missing packages: ${packages[*]} (run as root or install them with apt-get)"; exit 1
@@ -80,6 +82,10 @@ fi
 
 # --- tests ------------------------------------------------------------------------------------
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The official Kratos JavaScript SDK drives the flows in the SDK client test.
+log "installing the SDK client test's npm packages"
+npm ci --prefix tests/sdk-client --no-audit --no-fund >/dev/null
+
 results="$root_dir/TestResults"
 rm -rf "$results"
 set +e

@@ -51,7 +51,7 @@ public class KratosError : Exception
     public static KratosError Unauthorized(string? reason = null, string? id = null) => new(401, DefaultMessage(401), id, reason);
     public static KratosError PayloadTooLarge(string? reason = null) => new(413, DefaultMessage(413), reason: reason);
 
-    public JsonObject ToJson(string? requestId)
+    public virtual JsonObject ToJson(string? requestId)
     {
         var error = new JsonObject();
         if (Id is not null) error["id"] = Id;

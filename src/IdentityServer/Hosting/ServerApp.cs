@@ -8,6 +8,7 @@ using IdentityServer.Security.Hashing;
 using IdentityServer.Logging;
 using IdentityServer.Persistence;
 using IdentityServer.Sessions;
+using IdentityServer.SelfService;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serilog;
@@ -20,6 +21,8 @@ public sealed record ServeRequest(IReadOnlyList<string> ConfigFiles, bool Dev = 
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
     /// <summary>Overrides both listener ports (tests use 0 for free ports).</summary>
     public int? PortOverride { get; init; }
+    /// <summary>Runs after every service is registered, so tests can replace one.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
 
 /// <summary>Raised for a problem that stops the server from starting; the message is for a person.</summary>
@@ -99,10 +102,13 @@ public static class ServerApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ServerApp).Assembly.GetName().Name });
         builder.Host.UseSerilog(logger, dispose: false);
         builder.Services.AddSingleton(configStore);
+        builder.Services.AddSingleton(request);
         builder.Services.AddSingleton(config);
         store.Register(builder.Services);
         AddIdentityServices(builder.Services, config);
         builder.Services.AddSessions(request.Dev);
+        builder.Services.AddSelfService();
+        request.ConfigureServices?.Invoke(builder.Services);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -178,6 +184,7 @@ public static class ServerApp
     {
         app.MapAdminIdentities();
         app.MapSessions();
+        app.MapSelfService();
         SchemaEndpoints.Map(app.MapPublic());
         SchemaEndpoints.Map(app.MapAdmin());
         app.MapHealth();

@@ -25,6 +25,22 @@ public sealed class Store : IDisposable
         }
         if (dsn.Kind == StoreKind.Sqlite && dsn.SqliteDirectory is { } dir)
             Directory.CreateDirectory(dir);
+        if (dsn.Kind == StoreKind.Sqlite)
+            UseWriteAheadLog(dsn);
+    }
+
+    /// <summary>
+    /// In SQLite's default journal mode readers block writers, and concurrent requests fail with
+    /// "database is locked". The write-ahead log lets reads and one write proceed together; the
+    /// setting is stored in the database file.
+    /// </summary>
+    private static void UseWriteAheadLog(Dsn dsn)
+    {
+        using var connection = new SqliteConnection(dsn.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
     }
 
     public Dsn Dsn { get; }

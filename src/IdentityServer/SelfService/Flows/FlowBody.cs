@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IdentityServer.Errors;
+
+namespace IdentityServer.SelfService.Flows;
+
+/// <summary>
+/// A flow submission as one JSON object, whether it came as JSON or as a form post. Form keys with
+/// dots (`traits.name.first`) become nested objects, as Kratos reads them.
+/// </summary>
+public static class FlowBody
+{
+    public const long MaxBytes = 1024 * 1024;
+
+    public static async Task<JsonObject> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        ErrorHandling.LimitBody(request.HttpContext, MaxBytes);
+        var contentType = request.ContentType ?? "";
+        if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            JsonNode? node;
+            try { node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct); }
+            catch (JsonException e) { throw KratosError.BadRequest("Unable to decode JSON payload: " + e.Message); }
+            return node as JsonObject ?? throw KratosError.BadRequest("Unable to decode JSON payload: the body must be a JSON object.");
+        }
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            var body = new JsonObject();
+            foreach (var (key, values) in form)
+                Set(body, key.Split('.'), values.Count > 0 ? values[^1] : "");
+            return body;
+        }
+        throw new KratosError(415, KratosError.DefaultMessage(415), reason:
+            $"The request body has the content type \"{contentType}\"; use application/json or application/x-www-form-urlencoded.");
+    }
+
+    private static void Set(JsonObject target, string[] path, string? value)
+    {
+        for (var i = 0; i < path.Length - 1; i++)
+        {
+            if (target[path[i]] is not JsonObject next)
+            {
+                next = new JsonObject();
+                target[path[i]] = next;
+            }
+            target = next;
+        }
+        target[path[^1]] = value;
+    }
+
+    public static string? String(JsonObject body, string name) => body[name] switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        null => null,
+        var other => throw KratosError.BadRequest($"The field `{name}` must be a string, not {Identities.IdentityDraft.Kind(other)}."),
+    };
+}

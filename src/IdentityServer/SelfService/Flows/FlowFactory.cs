@@ -1,0 +1,45 @@
+using IdentityServer.Config;
+using IdentityServer.Errors;
+using IdentityServer.SelfService.Hooks;
+
+namespace IdentityServer.SelfService.Flows;
+
+/// <summary>Creates and persists new flows: ids, lifespan, request URL, form action, CSRF token, before hooks.</summary>
+public sealed class FlowFactory(ConfigStore configStore, FlowStore store, CsrfTokens csrf, HookRunner hooks)
+{
+    public sealed record Options(string Kind, string Type, string? ReturnTo, bool Refresh = false, string Aal = "aal1", Guid? OrganizationId = null);
+
+    public async Task<(FlowRecord Flow, UiContainer Ui)> CreateAsync(HttpContext http, Options options,
+        Func<FlowRecord, UiContainer, Task> populate, CancellationToken ct)
+    {
+        var config = configStore.Current;
+        var flowOptions = options.Kind == FlowKinds.Login ? (FlowOptions)config.SelfService.Flows.Login : config.SelfService.Flows.Registration;
+        var now = store.Now;
+        var baseUrl = PublicUrls.BaseUrl(config, http);
+        var flow = new FlowRecord
+        {
+            Id = Guid.NewGuid(),
+            Kind = options.Kind,
+            Type = options.Type,
+            IssuedAt = now,
+            ExpiresAt = now + flowOptions.Lifespan,
+            RequestUrl = PublicUrls.Combine(baseUrl, http.Request.Path + http.Request.QueryString),
+            ReturnTo = options.ReturnTo,
+            State = "choose_method",
+            RequestedAal = options.Aal,
+            Refresh = options.Refresh,
+            OrganizationId = options.OrganizationId,
+            IdentitySchemaId = config.Identity.DefaultSchemaId,
+        };
+        var ui = new UiContainer { Action = PublicUrls.Combine(baseUrl, $"/self-service/{options.Kind}?flow={flow.Id}"), Method = "POST" };
+        await populate(flow, ui);
+        flow.CsrfToken = options.Type == FlowTypes.Browser ? csrf.IssueMasked(http) : "";
+        ui.SetCsrf(flow.CsrfToken, first: options.Kind == FlowKinds.Registration);
+
+        var before = await hooks.RunAsync(flowOptions.Before.Hooks, new HookContext { Http = http, Flow = flow, Config = config }, ct);
+        if (before.Interrupted)
+            throw KratosError.BadRequest(before.Messages[0].Text);
+        await store.AddAsync(flow, ui, ct);
+        return (flow, ui);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using IdentityServer.Config;
+using IdentityServer.Errors;
+using IdentityServer.Identities;
+
+namespace IdentityServer.SelfService.Flows;
+
+/// <summary>
+/// The one place that answers flow requests. Browsers posting forms get 303 redirects; clients that
+/// ask for JSON get the flow or the error as JSON, and 422 `browser_location_change_required`
+/// where a browser would have been redirected; API flows always get JSON.
+/// </summary>
+public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
+{
+    private KratosConfig Config => configStore.Current;
+
+    public static bool WantsJson(HttpContext http)
+    {
+        var accept = http.Request.Headers.Accept.ToString();
+        var contentType = http.Request.ContentType ?? "";
+        return accept.Contains("application/json", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A browser that is sent by redirect rather than given JSON.</summary>
+    public static bool Redirects(HttpContext http, FlowRecord? flow) =>
+        (flow is null || flow.Type == FlowTypes.Browser) && !WantsJson(http);
+
+    public string UiUrl(string kind) => kind == FlowKinds.Login
+        ? Config.SelfService.Flows.Login.UiUrl
+        : Config.SelfService.Flows.Registration.UiUrl;
+
+    public string FlowUiUrl(FlowRecord flow) => PublicUrls.WithQuery(UiUrl(flow.Kind), "flow", flow.Id.ToString());
+
+    /// <summary>A new or fetched flow: 303 to the UI for browsers, else the flow as JSON.</summary>
+    public Task FlowCreatedAsync(HttpContext http, FlowRecord flow)
+    {
+        if (Redirects(http, flow)) return RedirectAsync(http, FlowUiUrl(flow));
+        return JsonAsync(http, 200, FlowJson.Render(flow));
+    }
+
+    /// <summary>The flow with its messages: 303 back to the UI for form posts, else 400 with the flow.</summary>
+    public async Task ValidationFailedAsync(HttpContext http, FlowValidationException failure, CancellationToken ct)
+    {
+        await store.UpdateAsync(failure.Flow, failure.Ui, ct);
+        if (Redirects(http, failure.Flow)) await RedirectAsync(http, FlowUiUrl(failure.Flow));
+        else await JsonAsync(http, 400, FlowJson.Render(failure.Flow));
+    }
+
+    /// <summary>An expired flow was replaced by <paramref name="fresh"/>.</summary>
+    public Task ExpiredAsync(HttpContext http, FlowRecord fresh, FlowError error) =>
+        Redirects(http, fresh) ? RedirectAsync(http, FlowUiUrl(fresh)) : ErrorJsonAsync(http, error);
+
+    /// <summary>Any other error: browsers go to the error UI with a stored error; everyone else gets JSON.</summary>
+    public async Task ErrorAsync(HttpContext http, FlowRecord? flow, KratosError error, CancellationToken ct)
+    {
+        if (!Redirects(http, flow))
+        {
+            await ErrorJsonAsync(http, error);
+            return;
+        }
+        var stored = (JsonObject)error.ToJson(null)["error"]!.DeepClone();
+        var id = await store.AddErrorAsync(stored, ct);
+        await RedirectAsync(http, PublicUrls.WithQuery(Config.SelfService.Flows.Error.UiUrl, "id", id.ToString()));
+    }
+
+    /// <summary>A browser must go somewhere: 303 for form posts, 422 with redirect_browser_to for JSON.</summary>
+    public Task BrowserLocationAsync(HttpContext http, string url) =>
+        WantsJson(http) ? ErrorJsonAsync(http, FlowErrors.BrowserLocationChangeRequired(url)) : RedirectAsync(http, url);
+
+    /// <summary>A finished flow: 303 to where the browser goes next, else the result as JSON.</summary>
+    public Task SucceededAsync(HttpContext http, FlowRecord flow, JsonObject body, string browserTarget) =>
+        Redirects(http, flow) ? RedirectAsync(http, browserTarget) : JsonAsync(http, 200, body);
+
+    public static Task RedirectAsync(HttpContext http, string url)
+    {
+        http.Response.StatusCode = StatusCodes.Status303SeeOther;
+        http.Response.Headers.Location = url;
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        return http.Response.WriteAsync("");
+    }
+
+    public static Task JsonAsync(HttpContext http, int status, JsonNode body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        return http.Response.WriteAsync(body.ToJsonString());
+    }
+
+    private static Task ErrorJsonAsync(HttpContext http, KratosError error)
+    {
+        http.Response.StatusCode = error.Code;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        http.Response.Headers[Hosting.RequestIdMiddleware.Header] = http.TraceIdentifier;
+        return http.Response.WriteAsync(error.ToJson(http.TraceIdentifier).ToJsonString());
+    }
+
+    /// <summary>`GET /self-service/errors?id=`: an error stored for the error UI.</summary>
+    public async Task<IResult> GetErrorAsync(string? id, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var guid) || await store.FindErrorAsync(guid, ct) is not { } record)
+            throw KratosError.NotFound("The requested error could not be found.");
+        return Results.Json(new JsonObject
+        {
+            ["id"] = record.Id.ToString(),
+            ["error"] = JsonNode.Parse(record.Error),
+            ["created_at"] = IdentityJson.Time(record.CreatedAt),
+            ["updated_at"] = IdentityJson.Time(record.UpdatedAt),
+        });
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using IdentityServer.Config;
+using IdentityServer.Identities;
+using IdentityServer.SelfService.Hooks;
+using IdentityServer.Sessions;
+using IdentityServer.Text;
+
+namespace IdentityServer.SelfService.Flows.Registration;
+
+/// <summary>The registration flow: create, fetch and submit, for browsers and native apps.</summary>
+public sealed class RegistrationFlows(
+    ConfigStore configStore, FlowFactory factory, FlowLoader loader, FlowStore store, FlowResponder responder,
+    IEnumerable<IRegistrationStrategy> strategies, HookRunner hooks, ISessionService sessions,
+    IdentityManager identities, IIdentitySchemas schemas)
+{
+    private KratosConfig Config => configStore.Current;
+
+    public async Task InitAsync(HttpContext http, string type, CancellationToken ct)
+    {
+        if (!Config.SelfService.Flows.Registration.Enabled)
+            throw FlowErrors.RegistrationDisabled();
+        var returnTo = ReturnToPolicy.Check(Config, http, http.Request.Query["return_to"]);
+        if (await sessions.CurrentAsync(http, ct) is not null)
+        {
+            if (type == FlowTypes.Browser && FlowResponder.Redirects(http, null))
+            {
+                await FlowResponder.RedirectAsync(http, returnTo ?? ReturnToPolicy.DefaultReturnUrl(Config, http).ToString());
+                return;
+            }
+            throw FlowErrors.AlreadyLoggedIn(FlowKinds.Registration);
+        }
+        Guid? organization = Guid.TryParse(http.Request.Query["organization"], out var org) ? org : null;
+        var (flow, _) = await factory.CreateAsync(http, new FlowFactory.Options(FlowKinds.Registration, type, returnTo, OrganizationId: organization),
+            (f, ui) => PopulateAsync(f, ui, ct), ct);
+        await responder.FlowCreatedAsync(http, flow);
+    }
+
+    private async Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
+    {
+        foreach (var strategy in strategies.Where(s => s.IsEnabled(Config)))
+            await strategy.PopulateAsync(flow, ui, ct);
+    }
+
+    public async Task GetAsync(HttpContext http, CancellationToken ct)
+    {
+        var flow = await loader.FetchAsync(http, FlowKinds.Registration, http.Request.Query["id"], ct);
+        await FlowResponder.JsonAsync(http, 200, FlowJson.Render(flow));
+    }
+
+    public async Task SubmitAsync(HttpContext http, CancellationToken ct)
+    {
+        var flow = await loader.LoadForSubmitAsync(http, FlowKinds.Registration, ct);
+        http.Items[typeof(FlowRecord)] = flow;
+        var body = await FlowBody.ReadAsync(http.Request, ct);
+        loader.CheckRequestOrigin(http, flow, body[CsrfTokens.FieldName] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null);
+
+        if (loader.IsExpired(flow))
+        {
+            var (fresh, freshUi) = await factory.CreateAsync(http,
+                new FlowFactory.Options(FlowKinds.Registration, flow.Type, flow.ReturnTo, OrganizationId: flow.OrganizationId),
+                (f, ui) => PopulateAsync(f, ui, ct), ct);
+            freshUi.AddMessage(Messages.RegistrationFlowExpired(new DateTimeOffset(flow.ExpiresAt, TimeSpan.Zero), new DateTimeOffset(store.Now, TimeSpan.Zero)));
+            await store.UpdateAsync(fresh, freshUi, ct);
+            await responder.ExpiredAsync(http, fresh, FlowErrors.Expired(fresh.Id, flow.ExpiresAt, store.Now));
+            return;
+        }
+
+        if (await sessions.CurrentAsync(http, ct) is not null)
+        {
+            if (FlowResponder.Redirects(http, flow))
+            {
+                await FlowResponder.RedirectAsync(http, flow.ReturnTo ?? ReturnToPolicy.DefaultReturnUrl(Config, http).ToString());
+                return;
+            }
+            throw FlowErrors.AlreadyLoggedIn(FlowKinds.Registration);
+        }
+
+        var ui = UiContainer.Parse(flow.Ui);
+        ui.ResetMessages();
+        var submission = new FlowSubmission { Http = http, Flow = flow, Ui = ui, Body = body, Config = Config };
+        var method = FlowBody.String(body, "method");
+        var strategy = strategies.FirstOrDefault(s => s.Method == method && s.IsEnabled(Config))
+            ?? throw submission.Fail(Messages.RegistrationNoStrategyFound());
+        var (identity, authMethod) = await strategy.RegisterAsync(submission, ct);
+
+        var after = Config.SelfService.Flows.Registration.After;
+        var context = new HookContext
+        {
+            Http = http, Flow = flow, Method = strategy.Method, Identity = identity,
+            AuthenticationMethods = [authMethod], Config = Config,
+        };
+        HookResult result;
+        try
+        {
+            result = await hooks.RunAsync(HookRunner.AfterHooks(after, strategy.Method), context, ct);
+        }
+        catch
+        {
+            await identities.DeleteAsync(identity, CancellationToken.None);
+            throw;
+        }
+        if (result.Interrupted)
+        {
+            // A hook refused the registration: nothing of it may remain.
+            await identities.DeleteAsync(identity, ct);
+            throw submission.Fail([.. result.Messages]);
+        }
+
+        flow.State = "passed_challenge";
+        flow.Active = strategy.Method;
+        await store.UpdateAsync(flow, ui, ct);
+
+        var target = FlowCompletion.BrowserTarget(Config, flow, after, strategy.Method, context.RedirectBrowserTo);
+        var response = new JsonObject
+        {
+            ["identity"] = IdentityJson.Render(identity, schemas.PublicUrl(identity.SchemaId), false, [], false),
+        };
+        if (context.Session is not null)
+        {
+            response["session"] = context.Session.Session.DeepClone();
+            if (flow.Type == FlowTypes.Api) response["session_token"] = context.Session.Token;
+        }
+        response["continue_with"] = FlowCompletion.ContinueWith(flow, flow.Type == FlowTypes.Api ? context.Session : null, context.ContinueWith, target);
+        await responder.SucceededAsync(http, flow, response, target);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using IdentityServer.Config;
+using IdentityServer.Identities;
+using IdentityServer.Sessions;
+
+namespace IdentityServer.SelfService.Flows;
+
+/// <summary>A submission being handled: the flow, its form, and the decoded body.</summary>
+public sealed class FlowSubmission
+{
+    public required HttpContext Http { get; init; }
+    public required FlowRecord Flow { get; init; }
+    public required UiContainer Ui { get; init; }
+    public required JsonObject Body { get; init; }
+    public required KratosConfig Config { get; init; }
+
+    /// <summary>Stops the submission: the flow is answered with these messages on the form.</summary>
+    public FlowValidationException Fail(params Text.UiText[] messages)
+    {
+        foreach (var m in messages) Ui.AddMessage(m);
+        return new FlowValidationException(Flow, Ui);
+    }
+}
+
+public sealed record LoginOutcome(Identity Identity, AuthenticationMethod Method);
+
+/// <summary>A way to sign in (password, code, ...): adds its nodes to new login flows and checks submissions.</summary>
+public interface ILoginStrategy
+{
+    /// <summary>The `method` value the form submits, also the configuration name.</summary>
+    string Method { get; }
+    bool IsEnabled(KratosConfig config);
+    Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct);
+    /// <summary>Returns the identity, or throws <see cref="FlowValidationException"/> through <see cref="FlowSubmission.Fail"/>.</summary>
+    Task<LoginOutcome> LoginAsync(FlowSubmission submission, CancellationToken ct);
+}
+
+/// <summary>A way to sign up: adds its nodes to new registration flows and creates the identity.</summary>
+public interface IRegistrationStrategy
+{
+    string Method { get; }
+    bool IsEnabled(KratosConfig config);
+    Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct);
+    Task<(Identity Identity, AuthenticationMethod Method)> RegisterAsync(FlowSubmission submission, CancellationToken ct);
+}

@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using IdentityServer.Config;
+using IdentityServer.Identities;
+using IdentityServer.Identities.Schemas;
+using IdentityServer.Persistence;
+using IdentityServer.Security.Hashing;
+using IdentityServer.SelfService.Flows;
+using IdentityServer.Sessions;
+using IdentityServer.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace IdentityServer.SelfService.Strategies.Password;
+
+/// <summary>
+/// Sign in with identifier and password. Identifiers are compared in their canonical form (emails
+/// case-insensitively); an unknown identifier costs as much as a wrong password.
+/// </summary>
+public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, TimeProvider clock) : ILoginStrategy
+{
+    public string Method => "password";
+
+    public bool IsEnabled(KratosConfig config) => config.SelfService.Methods.Password.Enabled;
+
+    public Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
+    {
+        ui.Upsert(UiNode.Input("identifier", UiNodeGroups.Default, "text", JsonValue.Create(""), required: true, label: Messages.NodeLabelId()));
+        ui.Upsert(UiNode.Input("password", UiNodeGroups.Password, "password", required: true, autocomplete: "current-password",
+            label: Messages.NodeLabelPassword()));
+        ui.Upsert(UiNode.Input("method", UiNodeGroups.Password, "submit", JsonValue.Create("password"), label: Messages.LoginPassword()));
+        return Task.CompletedTask;
+    }
+
+    public async Task<LoginOutcome> LoginAsync(FlowSubmission submission, CancellationToken ct)
+    {
+        var identifier = FlowBody.String(submission.Body, "identifier") ?? "";
+        var password = FlowBody.String(submission.Body, "password") ?? "";
+        submission.Ui.Find("identifier")?.SetValue(JsonValue.Create(identifier));
+        var missing = new List<(string Node, UiText Message)>();
+        if (identifier.Length == 0) missing.Add(("identifier", Messages.ValidationRequired("identifier")));
+        if (password.Length == 0) missing.Add(("password", Messages.ValidationRequired("password")));
+        if (missing.Count > 0)
+        {
+            foreach (var (node, message) in missing) submission.Ui.Find(node)?.Messages.Add(message);
+            throw submission.Fail();
+        }
+
+        var identity = await FindByIdentifierAsync(identifier, ct);
+        var credential = identity?.Credentials.FirstOrDefault(c => c.Type == "password");
+        var hash = credential is null ? null : JsonNode.Parse(credential.Config)?["hashed_password"]?.GetValue<string>();
+        if (identity is null || credential is null || string.IsNullOrEmpty(hash))
+        {
+            passwords.VerifyUnknownUser(password);
+            throw submission.Fail(Messages.InvalidCredentials());
+        }
+        if (!passwords.VerifyAndMaybeRehash(password, hash, out var upgraded))
+            throw submission.Fail(Messages.InvalidCredentials());
+        if (upgraded is not null)
+        {
+            credential!.Config = new JsonObject { ["hashed_password"] = upgraded }.ToJsonString();
+            credential.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(ct);
+        }
+        return new LoginOutcome(identity, new AuthenticationMethod("password", "aal1", clock.GetUtcNow().UtcDateTime));
+    }
+
+    private async Task<Identity?> FindByIdentifierAsync(string identifier, CancellationToken ct)
+    {
+        var candidates = new[] { identifier.Trim(), IdentifierNormalizer.Graceful(identifier) }.Distinct().ToList();
+        var credentialId = await db.IdentityCredentialIdentifiers
+            .Where(i => i.CredentialType == "password" && candidates.Contains(i.Identifier))
+            .Select(i => (Guid?)i.IdentityCredentialId).FirstOrDefaultAsync(ct);
+        if (credentialId is null) return null;
+        var identityId = await db.IdentityCredentials.Where(c => c.Id == credentialId).Select(c => c.IdentityId).SingleAsync(ct);
+        return await IdentityManager.WithEverything(db.Identities).SingleOrDefaultAsync(i => i.Id == identityId, ct);
+    }
+}
