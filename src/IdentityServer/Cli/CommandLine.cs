@@ -116,7 +116,14 @@ public static class CommandLine
             Console.Error.WriteLine("The DSN is `memory`: an in-memory database is created and migrated by `serve` itself; there is nothing to migrate.");
             return 1;
         }
-        using var store = new Store(dsn);
+        Store opened;
+        try { opened = Store.Open(dsn); }
+        catch (DsnException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        using var store = opened;
         var unreachable = await store.CheckAsync(ct);
         if (unreachable is not null)
         {

@@ -70,7 +70,9 @@ public static class ServerApp
         if (dsn.Kind == StoreKind.Memory)
             logger.Warning("The DSN is `memory`: every identity and session lives in this process only and is LOST when it stops. Use sqlite:// or postgres:// for anything but a quick try.");
 
-        var store = new Store(dsn);
+        Store store;
+        try { store = Store.Open(dsn); }
+        catch (DsnException e) { throw new StartupException(char.ToUpperInvariant(e.Message[0]) + e.Message[1..]); }
         try
         {
             var unreachable = await store.CheckAsync(ct);

@@ -45,6 +45,19 @@ public sealed class Store : IDisposable
 
     public Dsn Dsn { get; }
 
+    /// <summary>Opens the store, turning file-system and SQLite failures into a message for a person.</summary>
+    public static Store Open(Dsn dsn)
+    {
+        try
+        {
+            return new Store(dsn);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new DsnException($"cannot open the {dsn.KindName} database at {dsn.Redacted}: {e.Message}");
+        }
+    }
+
     public void Configure(DbContextOptionsBuilder options)
     {
         if (Dsn.IsSqlite)

@@ -100,6 +100,17 @@ public class ServerStartTests
     }
 
     [Fact]
+    public async Task Serve_refuses_a_sqlite_file_it_cannot_create()
+    {
+        var blocker = Path.Combine(Path.GetTempPath(), "identityserver-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.GetDirectoryName(blocker)!);
+        File.WriteAllText(blocker, "a file where the database folder should be");
+        var yaml = TestServer.MinimalConfig("sqlite://" + Path.Combine(blocker, "kratos.db"));
+        var e = await Assert.ThrowsAsync<StartupException>(() => ServerApp.BuildAsync(Request(yaml)));
+        Assert.Contains("cannot open the SQLite database", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Serve_refuses_a_malformed_dsn_and_says_what_is_missing()
     {
         var yaml = TestServer.MinimalConfig("postgres://kratos:hunter2@db:5432/");
