@@ -1,0 +1,59 @@
+namespace Jsonnet;
+
+/// <summary>The content of an imported file and the name it is known by (used for caching, errors and nested imports).</summary>
+public sealed record ImportedFile(string FoundPath, byte[] Content);
+
+/// <summary>Supplied by the host to give programs access to other files.</summary>
+public interface IImportResolver
+{
+    /// <summary>
+    /// Finds <paramref name="importPath"/> as imported from <paramref name="importingFile"/>.
+    /// Throws (any exception) when the file is missing or not allowed.
+    /// </summary>
+    ImportedFile Resolve(string importingFile, string importPath);
+}
+
+/// <summary>
+/// Resolves imports relative to the importing file, then in library folders,
+/// and only allows files inside the given root folders.
+/// </summary>
+public sealed class FileSystemImportResolver : IImportResolver
+{
+    private readonly string[] _allowedRoots;
+    private readonly string[] _libraryPaths;
+
+    /// <param name="allowedRoots">Folders whose files (and subfolders) may be read.</param>
+    /// <param name="libraryPaths">Extra folders searched after the importing file's folder (like --jpath).</param>
+    public FileSystemImportResolver(IEnumerable<string> allowedRoots, IEnumerable<string>? libraryPaths = null)
+    {
+        _allowedRoots = allowedRoots.Select(r => WithSeparator(Path.GetFullPath(r))).ToArray();
+        _libraryPaths = (libraryPaths ?? Array.Empty<string>()).ToArray();
+    }
+
+    private static string WithSeparator(string dir) => dir.EndsWith(Path.DirectorySeparatorChar) ? dir : dir + Path.DirectorySeparatorChar;
+
+    public ImportedFile Resolve(string importingFile, string importPath)
+    {
+        if (importPath.Length == 0) throw new FileNotFoundException("the empty string is not a valid import path");
+        var candidates = new List<string>();
+        if (Path.IsPathRooted(importPath))
+        {
+            candidates.Add(importPath);
+        }
+        else
+        {
+            var dir = Path.GetDirectoryName(importingFile);
+            candidates.Add(string.IsNullOrEmpty(dir) ? importPath : Path.Combine(dir, importPath));
+            candidates.AddRange(_libraryPaths.Select(p => Path.Combine(p, importPath)));
+        }
+        foreach (var candidate in candidates)
+        {
+            var full = Path.GetFullPath(candidate);
+            if (!IsAllowed(full)) throw new UnauthorizedAccessException($"import outside the allowed folders: {importPath}");
+            if (File.Exists(full)) return new ImportedFile(candidate, File.ReadAllBytes(full));
+        }
+        throw new FileNotFoundException("no match locally or in the Jsonnet library paths");
+    }
+
+    private bool IsAllowed(string fullPath) => _allowedRoots.Any(root => fullPath.StartsWith(root, StringComparison.Ordinal));
+}

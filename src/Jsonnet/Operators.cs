@@ -1,0 +1,271 @@
+namespace Jsonnet;
+
+/// <summary>Jsonnet's binary operators, indexing, equality and ordering.</summary>
+internal static class Operators
+{
+    public static Value Add(EvalContext ctx, Value l, Value r, SourceSpan? span)
+    {
+        switch (l)
+        {
+            case JNumber a when r is JNumber b:
+                return CheckNumber(a.Value + b.Value, span);
+            case JString a when r is JString b:
+                return JString.Concat(a, b);
+            case JString a:
+                return JString.Concat(a, new JString(Manifester.ToText(ctx, r)));
+            case JObject a when r is JObject b:
+                return JObject.Extend(a, b);
+            case JArray a when r is JArray b:
+                if (a.Length == 0) return b;
+                if (b.Length == 0) return a;
+                var items = new Thunk[a.Length + b.Length];
+                a.Items.CopyTo(items, 0);
+                b.Items.CopyTo(items, a.Length);
+                return new JArray(items);
+        }
+        if (r is JString rs) return JString.Concat(new JString(Manifester.ToText(ctx, l)), rs);
+        throw JsonnetException.Runtime($"Binary operator + does not operate on types {l.TypeName} and {r.TypeName}.", span);
+    }
+
+    public static JNumber CheckNumber(double v, SourceSpan? span)
+    {
+        if (double.IsFinite(v)) return JNumber.Of(v);
+        if (double.IsNaN(v)) throw JsonnetException.Runtime("Not a number", span);
+        throw JsonnetException.Runtime("Overflow", span);
+    }
+
+    public static long ToInt64(double v, SourceSpan? span)
+    {
+        if (v < -9007199254740992.0 || v > 9007199254740992.0)
+        {
+            throw JsonnetException.Runtime($"numeric value outside safe integer range for bitwise operation.", span);
+        }
+        return (long)v;
+    }
+
+    public static Value Binary(EvalContext ctx, string op, Value l, Value r, SourceSpan span)
+    {
+        switch (op)
+        {
+            case "+": return Add(ctx, l, r, span);
+            case "==": return JBool.Of(Equal(ctx, l, r, span));
+            case "!=": return JBool.Of(!Equal(ctx, l, r, span));
+            case "<": return JBool.Of(Compare(ctx, l, r, span) < 0);
+            case "<=": return JBool.Of(Compare(ctx, l, r, span) <= 0);
+            case ">": return JBool.Of(Compare(ctx, l, r, span) > 0);
+            case ">=": return JBool.Of(Compare(ctx, l, r, span) >= 0);
+            case "in":
+                if (l is JString key && r is JObject o) return JBool.Of(o.HasField(key.Value));
+                throw JsonnetException.Runtime($"Binary operator in does not operate on types {l.TypeName} and {r.TypeName}.", span);
+            case "%":
+                if (l is JString fmt) return new JString(Formatter.Format(ctx, fmt.Value, r, span));
+                break;
+        }
+        if (l is not JNumber ln || r is not JNumber rn)
+        {
+            throw JsonnetException.Runtime($"Binary operator {op} does not operate on types {l.TypeName} and {r.TypeName}.", span);
+        }
+        double a = ln.Value, b = rn.Value;
+        switch (op)
+        {
+            case "-": return CheckNumber(a - b, span);
+            case "*": return CheckNumber(a * b, span);
+            case "/":
+                if (b == 0) throw JsonnetException.Runtime("Division by zero.", span);
+                return CheckNumber(a / b, span);
+            case "%":
+                if (b == 0) throw JsonnetException.Runtime("Division by zero.", span);
+                return CheckNumber(a % b, span);
+            case "<<":
+            {
+                long x = ToInt64(a, span), s = ToInt64(b, span);
+                if (s < 0) throw JsonnetException.Runtime("Shift by negative exponent.", span);
+                return JNumber.Of(x << (int)(s & 63));
+            }
+            case ">>":
+            {
+                long x = ToInt64(a, span), s = ToInt64(b, span);
+                if (s < 0) throw JsonnetException.Runtime("Shift by negative exponent.", span);
+                return JNumber.Of(x >> (int)(s & 63));
+            }
+            case "&": return JNumber.Of(ToInt64(a, span) & ToInt64(b, span));
+            case "|": return JNumber.Of(ToInt64(a, span) | ToInt64(b, span));
+            case "^": return JNumber.Of(ToInt64(a, span) ^ ToInt64(b, span));
+        }
+        throw JsonnetException.Runtime($"Unknown operator {op}", span);
+    }
+
+    public static Value Index(EvalContext ctx, Value target, Value index, SourceSpan span)
+    {
+        switch (target)
+        {
+            case JObject o:
+                if (index is not JString name) throw JsonnetException.Runtime($"Object index must be string, got {index.TypeName}.", span);
+                return o.GetField(ctx, name.Value, span);
+            case JArray a:
+            {
+                if (index is not JNumber n) throw JsonnetException.Runtime($"Array index must be number, got {index.TypeName}.", span);
+                double d = n.Value;
+                if (d != Math.Floor(d)) throw JsonnetException.Runtime($"Array index must be an integer, got {Manifester.FormatNumber(d)}.", span);
+                if (d < 0 || d >= a.Length) throw JsonnetException.Runtime($"Array bounds error: {Manifester.FormatNumber(d)} not within [0, {a.Length})", span);
+                return a.Items[(int)d].Force();
+            }
+            case JString s:
+            {
+                if (index is not JNumber n) throw JsonnetException.Runtime($"String index must be a number, got {index.TypeName}.", span);
+                double d = n.Value;
+                if (d != Math.Floor(d)) throw JsonnetException.Runtime($"String index must be an integer, got {Manifester.FormatNumber(d)}.", span);
+                var text = s.Value;
+                int len = Strings.CodePointLength(text);
+                if (d < 0 || d >= len) throw JsonnetException.Runtime($"String bounds error: {Manifester.FormatNumber(d)} not within [0, {len})", span);
+                return new JString(Strings.CodePointAt(text, (int)d));
+            }
+        }
+        throw JsonnetException.Runtime($"Value of type {target.TypeName} cannot be indexed.", span);
+    }
+
+    public static bool Equal(EvalContext ctx, Value a, Value b, SourceSpan? span)
+    {
+        if (ReferenceEquals(a, b) && a is not JFunction) return true;
+        switch (a)
+        {
+            case JNumber xn: return b is JNumber yn && xn.Value == yn.Value;
+            case JString xs: return b is JString ys && xs.Utf16Length == ys.Utf16Length && string.Equals(xs.Value, ys.Value, StringComparison.Ordinal);
+            case JBool: return false;
+            case JNull: return b is JNull;
+            case JArray x:
+            {
+                if (b is not JArray y || x.Length != y.Length) return false;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    if (!Equal(ctx, x.Items[i].Force(), y.Items[i].Force(), span)) return false;
+                }
+                return true;
+            }
+            case JObject x:
+            {
+                if (b is not JObject y) return false;
+                var fx = x.VisibleFields();
+                var fy = y.VisibleFields();
+                if (fx.Length != fy.Length) return false;
+                for (int i = 0; i < fx.Length; i++)
+                {
+                    if (fx[i] != fy[i]) return false;
+                }
+                foreach (var f in fx)
+                {
+                    if (!Equal(ctx, x.GetField(ctx, f, span), y.GetField(ctx, f, span), span)) return false;
+                }
+                return true;
+            }
+            case JFunction:
+                if (b is JFunction) throw JsonnetException.Runtime("cannot test equality of functions", span);
+                return false;
+        }
+        return false;
+    }
+
+    public static int Compare(EvalContext ctx, Value a, Value b, SourceSpan? span)
+    {
+        switch (a)
+        {
+            case JNumber x when b is JNumber y:
+                return x.Value.CompareTo(y.Value);
+            case JString x when b is JString y:
+                return Strings.CompareCodePoints(x.Value, y.Value);
+            case JArray x when b is JArray y:
+            {
+                int n = Math.Min(x.Length, y.Length);
+                for (int i = 0; i < n; i++)
+                {
+                    int c = Compare(ctx, x.Items[i].Force(), y.Items[i].Force(), span);
+                    if (c != 0) return c;
+                }
+                return x.Length.CompareTo(y.Length);
+            }
+        }
+        if (a.TypeName != b.TypeName)
+        {
+            throw JsonnetException.Runtime($"Comparison requires matching types. Got {a.TypeName} and {b.TypeName}", span);
+        }
+        throw JsonnetException.Runtime($"Values of type {a.TypeName} are not comparable.", span);
+    }
+}
+
+internal static class Strings
+{
+    public static bool HasSurrogates(string s)
+    {
+        foreach (char c in s)
+        {
+            if (char.IsSurrogate(c)) return true;
+        }
+        return false;
+    }
+
+    public static int CodePointLength(string s)
+    {
+        int n = s.Length;
+        foreach (char c in s)
+        {
+            if (char.IsLowSurrogate(c)) n--;
+        }
+        return n;
+    }
+
+    public static string CodePointAt(string s, int index)
+    {
+        if (!HasSurrogates(s)) return s[index].ToString();
+        return ToCodePoints(s)[index] is var cp ? char.ConvertFromUtf32(cp) : "";
+    }
+
+    public static int[] ToCodePoints(string s)
+    {
+        var result = new List<int>(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                result.Add(char.ConvertToUtf32(c, s[i + 1]));
+                i++;
+            }
+            else
+            {
+                result.Add(c);
+            }
+        }
+        return result.ToArray();
+    }
+
+    public static string FromCodePoint(int cp) => cp < 0x10000 ? ((char)cp).ToString() : char.ConvertFromUtf32(cp);
+
+    public static int CompareCodePoints(string a, string b)
+    {
+        int n = Math.Min(a.Length, b.Length);
+        for (int i = 0; i < n; i++)
+        {
+            char x = a[i], y = b[i];
+            if (x == y) continue;
+            // Surrogates encode code points above every BMP character.
+            bool sx = char.IsSurrogate(x), sy = char.IsSurrogate(y);
+            if (sx != sy) return sx ? 1 : -1;
+            return x.CompareTo(y);
+        }
+        return a.Length.CompareTo(b.Length);
+    }
+
+    /// <summary>Substring by code point positions.</summary>
+    public static string Substring(string s, int from, int length)
+    {
+        if (!HasSurrogates(s))
+        {
+            if (from >= s.Length) return "";
+            return s.Substring(from, Math.Min(length, s.Length - from));
+        }
+        var cps = ToCodePoints(s);
+        var sb = new System.Text.StringBuilder();
+        for (int i = from; i < cps.Length && i < from + length; i++) sb.Append(FromCodePoint(cps[i]));
+        return sb.ToString();
+    }
+}
