@@ -317,7 +317,7 @@ internal sealed class ApplyExpr(Expr target, Arg[] args, bool tailStrict) : Expr
         {
             if (slots[i] != null) continue;
             var d = ps[i].Default ?? throw JsonnetException.Runtime($"Missing argument: {ps[i].Name}", Span);
-            slots[i] = d.Delay(callEnv);
+            slots[i] = new LazyThunk(d, callEnv, ps[i].Name);
         }
         return callEnv;
     }

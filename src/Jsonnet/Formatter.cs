@@ -43,11 +43,6 @@ internal static class Formatter
                 continue;
             }
             var spec = ParseSpec(format, ref i, site);
-            if (spec.Type == '%')
-            {
-                sb.Append('%');
-                continue;
-            }
             if (spec.WidthStar)
             {
                 var w = NextValue();
@@ -59,7 +54,11 @@ internal static class Formatter
                 spec.Precision = p is JNumber pn ? (int)pn.Value : throw JsonnetException.Runtime($"A * was specified at position {next - 1}. Expected a number, got {p.TypeName}", site);
             }
             Value val;
-            if (spec.Key != null)
+            if (spec.Type == '%')
+            {
+                val = JNull.Instance;
+            }
+            else if (spec.Key != null)
             {
                 if (obj == null) throw JsonnetException.Runtime("Format with mapping keys requires an object", site);
                 val = obj.TryGetField(ctx, spec.Key) ?? throw JsonnetException.Runtime($"No such field: {spec.Key}", site);
@@ -148,6 +147,8 @@ internal static class Formatter
         int zp = spec.Zero && !spec.Left ? spec.Width : 0;
         switch (spec.Type)
         {
+            case '%':
+                return "%";
             case 's':
             case 'r':
                 return val is JString s ? s.Value : Manifester.ToText(ctx, val);
@@ -206,7 +207,7 @@ internal static class Formatter
     {
         double mag = Math.Abs(value);
         string dec = Math.Floor(mag) == 0 ? "0" : zeroPrefix + Digits(mag, radix);
-        bool negative = value < 0;
+        bool negative = value <= -1;
         int zp = minChars - (negative || blank || plus ? 1 : 0);
         int zp2 = Math.Max(zp, minDigits);
         return Sign(negative, blank, plus) + dec.PadLeft(zp2, '0');
@@ -217,7 +218,7 @@ internal static class Formatter
         double mag = Math.Abs(value);
         string hex = Math.Floor(mag) == 0 ? "0" : Digits(mag, 16);
         if (capitals) hex = hex.ToUpperInvariant();
-        bool negative = value < 0;
+        bool negative = value <= -1;
         int zp = minChars - (negative || blank || plus ? 1 : 0) - (addZeroX ? 2 : 0);
         int zp2 = Math.Max(zp, minDigits);
         return Sign(negative, blank, plus) + (addZeroX ? (capitals ? "0X" : "0x") : "") + hex.PadLeft(zp2, '0');

@@ -20,7 +20,7 @@ internal sealed class Closure(FunctionExpr function, Env env, string? name) : JF
         for (int i = args.Length; i < ps.Length; i++)
         {
             var d = ps[i].Default ?? throw JsonnetException.Runtime($"Missing argument: {ps[i].Name}", site);
-            slots[i] = d.Delay(callEnv);
+            slots[i] = new LazyThunk(d, callEnv, ps[i].Name);
         }
         return callEnv;
     }

@@ -17,6 +17,9 @@ public sealed class JsonnetOptions
 
     /// <summary>Maximum length of the produced JSON text, in characters.</summary>
     public int MaxOutputLength { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>Where std.trace writes its messages.</summary>
+    public TextWriter TraceWriter { get; init; } = Console.Error;
 }
 
 /// <summary>External variables and top-level arguments for one evaluation.</summary>

@@ -339,13 +339,18 @@ internal sealed class Lexer
             _pos++;
         }
         while (_pos < _src.Length && (_src[_pos] == ' ' || _src[_pos] == '\t' || _src[_pos] == '\r')) _pos++;
+        if (Peek(0) == '\r' && Peek(1) == '\n') _pos++;
         if (Peek(0) != '\n') throw Error("Text block syntax requires new line after |||.", line, col);
         Advance();
         // Blank lines before the first content line belong to the block.
         var sb = new StringBuilder();
         while (Peek(0) == '\n' || (Peek(0) == '\r' && Peek(1) == '\n'))
         {
-            if (Peek(0) == '\r') _pos++;
+            if (Peek(0) == '\r')
+            {
+                sb.Append('\r');
+                _pos++;
+            }
             Advance();
             sb.Append('\n');
         }
@@ -372,7 +377,11 @@ internal sealed class Lexer
             // Blank lines keep going.
             while (Peek(0) == '\n' || (Peek(0) == '\r' && Peek(1) == '\n'))
             {
-                if (Peek(0) == '\r') _pos++;
+                if (Peek(0) == '\r')
+                {
+                    sb.Append('\r');
+                    _pos++;
+                }
                 Advance();
                 sb.Append('\n');
             }
@@ -392,7 +401,7 @@ internal sealed class Lexer
             if (p >= _src.Length) throw Error("Unexpected EOF", line, col);
             throw Error("Text block not terminated with |||", _line, Column);
         }
-        string text = sb.ToString().Replace("\r\n", "\n");
+        string text = sb.ToString();
         if (chomp && text.EndsWith('\n')) text = text[..^1];
         return text;
     }

@@ -36,7 +36,7 @@ internal static class Operators
 
     public static long ToInt64(double v, SourceSpan? span)
     {
-        if (v < -9007199254740992.0 || v > 9007199254740992.0)
+        if (v <= -9007199254740992.0 || v >= 9007199254740992.0)
         {
             throw JsonnetException.Runtime($"numeric value outside safe integer range for bitwise operation.", span);
         }
@@ -80,7 +80,7 @@ internal static class Operators
             {
                 long x = ToInt64(a, span), s = ToInt64(b, span);
                 if (s < 0) throw JsonnetException.Runtime("Shift by negative exponent.", span);
-                return JNumber.Of(x << (int)(s & 63));
+                return JNumber.Of(ToInt64(x << (int)(s & 63), span));
             }
             case ">>":
             {

@@ -255,7 +255,9 @@ internal sealed class Parser
             case TokenKind.False: _pos++; return Finish(new LiteralExpr(JBool.False), t);
             case TokenKind.Number:
                 _pos++;
-                return Finish(new LiteralExpr(JNumber.Of(Lexer.ParseNumber(t.Text))), t);
+                double number = Lexer.ParseNumber(t.Text);
+                if (!double.IsFinite(number)) return Finish(new ErrorExpr(StringLiteral("overflow", t)), t);
+                return Finish(new LiteralExpr(JNumber.Of(number)), t);
             case TokenKind.String:
             case TokenKind.VerbatimString:
             case TokenKind.TextBlock:
@@ -477,10 +479,6 @@ internal sealed class Parser
         Expect(TokenKind.RightBrace, "\"}\"");
         var f = fields[0].Field!;
         var locals = members.Where(m => m.Local != null).Select(m => m.Local!).ToArray();
-        foreach (var s in specs)
-        {
-            if (s.IsFor && locals.Any(l => l.Name == s.Variable)) throw JsonnetException.Static($"duplicate local var: {s.Variable}", start.Span);
-        }
         return Finish(new ObjectCompExpr(locals, f.Name, f.Body, f.Plus, specs), start);
     }
 

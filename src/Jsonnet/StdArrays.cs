@@ -326,7 +326,7 @@ internal static partial class StdLib
         Add("setMember", new[] { "x", "arr", "keyF" }, (ctx, a, site) =>
         {
             var keyF = Func(a[2], "setMember", "keyF", site);
-            var items = Arr(a[1], "setMember", "arr", site).Items;
+            var items = Elements(a[1], "setMember", "arr", site);
             var key = Key(ctx, keyF, a[0], site);
             int lo = 0, hi = items.Length - 1;
             while (lo <= hi)
@@ -448,8 +448,8 @@ internal static partial class StdLib
     /// <summary>Merge of two sorted sets: which parts to keep (only in a, in both, only in b).</summary>
     private static Value SetOp(EvalContext ctx, Thunk[] a, string fn, SourceSpan? site, bool keepBoth, bool keepA, bool keepB)
     {
-        var x = Arr(a[0], fn, "a", site).Items;
-        var y = Arr(a[1], fn, "b", site).Items;
+        var x = Elements(a[0], fn, "a", site);
+        var y = Elements(a[1], fn, "b", site);
         var keyF = Func(a[2], fn, "keyF", site);
         var result = new List<Thunk>();
         int i = 0, j = 0;

@@ -108,11 +108,11 @@ internal static partial class StdLib
             var name = Str(a[0], "extVar", "x", site);
             return ctx.ExtVars.TryGetValue(name, out var t) ? t.Force() : throw JsonnetException.Runtime($"Undefined external variable: {name}", site);
         });
-        Add("native", new[] { "name" }, (ctx, a, site) => throw JsonnetException.Runtime($"Native extension {Str(a[0], "native", "name", site)} not found.", site));
+        Add("native", new[] { "name" }, (ctx, a, site) => JNull.Instance);
         Add("trace", new[] { "str", "rest" }, (ctx, a, site) =>
         {
-            var msg = a[0].Force() is JString s ? s.Value : Manifester.ToText(ctx, a[0].Force());
-            Console.Error.WriteLine($"TRACE: {site?.File}:{site?.Line} {msg}");
+            if (a[0].Force() is not JString msg) throw JsonnetException.Runtime($"Builtin function trace expected string as first parameter but got {a[0].Force().TypeName}", site);
+            ctx.Engine.Options.TraceWriter.WriteLine($"TRACE: {site?.File}:{site?.Line} {msg.Value}");
             return a[1].Force();
         });
         Add("assertEqual", new[] { "a", "b" }, (ctx, a, site) =>

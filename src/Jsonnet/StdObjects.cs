@@ -83,7 +83,7 @@ internal static partial class StdLib
             }));
         });
         Add("mergePatch", new[] { "target", "patch" }, (ctx, a, site) => MergePatch(ctx, a[0].Force(), a[1].Force(), site));
-        Add("prune", new[] { "a" }, (ctx, a, site) => Prune(ctx, a[0].Force(), site) ?? JNull.Instance);
+        Add("prune", new[] { "a" }, (ctx, a, site) => Prune(ctx, a[0].Force(), site));
     }
 
     private static Value MergePatch(EvalContext ctx, Value target, Value patch, SourceSpan? site)
@@ -110,20 +110,27 @@ internal static partial class StdLib
         return MakeObject(result);
     }
 
-    private static Value? Prune(EvalContext ctx, Value v, SourceSpan? site)
+    private static bool IsContent(Value v) => v switch
+    {
+        JNull => false,
+        JArray a => a.Length > 0,
+        JObject o => o.VisibleCount > 0,
+        _ => true,
+    };
+
+    private static Value Prune(EvalContext ctx, Value v, SourceSpan? site)
     {
         switch (v)
         {
-            case JNull: return null;
             case JArray arr:
             {
                 var items = new List<Thunk>();
                 foreach (var t in arr.Items)
                 {
                     var p = Prune(ctx, t.Force(), site);
-                    if (p != null) items.Add(p);
+                    if (IsContent(p)) items.Add(p);
                 }
-                return items.Count == 0 ? null : new JArray(items.ToArray());
+                return MakeArray(items);
             }
             case JObject o:
             {
@@ -131,9 +138,9 @@ internal static partial class StdLib
                 foreach (var f in o.VisibleFields())
                 {
                     var p = Prune(ctx, o.GetField(ctx, f, site), site);
-                    if (p != null) fields.Add((f, p));
+                    if (IsContent(p)) fields.Add((f, p));
                 }
-                return fields.Count == 0 ? null : MakeObject(fields);
+                return MakeObject(fields);
             }
             default:
                 return v;
