@@ -94,7 +94,7 @@ internal sealed class InSuperExpr(Expr key) : Expr
     {
         var key = Key.Eval(env);
         if (key is not JString s) throw JsonnetException.Runtime($"in operator: field name must be string, got {key.TypeName}.", Span);
-        return JBool.Of(env.Self!.FindLayer(s.Value, env.SuperIndex - 1) >= 0);
+        return JBool.Of(env.Self!.FindLayer(s.Value, env.SuperIndex - 1, true) >= 0);
     }
 
     public override void Resolve(Scope scope)

@@ -21,12 +21,15 @@ public sealed class FileSystemImportResolver : IImportResolver
 {
     private readonly string[] _allowedRoots;
     private readonly string[] _libraryPaths;
+    private readonly string _baseDirectory;
 
     /// <param name="allowedRoots">Folders whose files (and subfolders) may be read.</param>
     /// <param name="libraryPaths">Extra folders searched after the importing file's folder (like --jpath).</param>
-    public FileSystemImportResolver(IEnumerable<string> allowedRoots, IEnumerable<string>? libraryPaths = null)
+    /// <param name="baseDirectory">Folder that relative file names are relative to (default: the current folder).</param>
+    public FileSystemImportResolver(IEnumerable<string> allowedRoots, IEnumerable<string>? libraryPaths = null, string? baseDirectory = null)
     {
-        _allowedRoots = allowedRoots.Select(r => WithSeparator(Path.GetFullPath(r))).ToArray();
+        _baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
+        _allowedRoots = allowedRoots.Select(r => WithSeparator(Path.GetFullPath(r, _baseDirectory))).ToArray();
         _libraryPaths = (libraryPaths ?? Array.Empty<string>()).ToArray();
     }
 
@@ -34,7 +37,7 @@ public sealed class FileSystemImportResolver : IImportResolver
 
     public ImportedFile Resolve(string importingFile, string importPath)
     {
-        if (importPath.Length == 0) throw new FileNotFoundException("the empty string is not a valid import path");
+        if (importPath.Length == 0) throw new FileNotFoundException("the empty string is not a valid filename");
         var candidates = new List<string>();
         if (Path.IsPathRooted(importPath))
         {
@@ -48,12 +51,13 @@ public sealed class FileSystemImportResolver : IImportResolver
         }
         foreach (var candidate in candidates)
         {
-            var full = Path.GetFullPath(candidate);
+            var full = Path.GetFullPath(candidate, _baseDirectory);
             if (!IsAllowed(full)) throw new UnauthorizedAccessException($"import outside the allowed folders: {importPath}");
             if (File.Exists(full)) return new ImportedFile(candidate, File.ReadAllBytes(full));
         }
         throw new FileNotFoundException("no match locally or in the Jsonnet library paths");
     }
 
-    private bool IsAllowed(string fullPath) => _allowedRoots.Any(root => fullPath.StartsWith(root, StringComparison.Ordinal));
+    private bool IsAllowed(string fullPath) =>
+        _allowedRoots.Any(root => fullPath.StartsWith(root, StringComparison.Ordinal) || root == Path.DirectorySeparatorChar.ToString());
 }

@@ -44,7 +44,3 @@ internal static class JsonReader
     }
 }
 
-internal static class YamlReader
-{
-    public static Value Parse(string text, SourceSpan? site) => throw JsonnetException.Runtime("std.parseYaml is not available yet", site);
-}

@@ -19,8 +19,13 @@ internal sealed class FieldDef(string name, Visibility visibility, bool plus, Ex
 }
 
 /// <summary>The fields, locals and asserts one object literal contributes to an object.</summary>
-internal sealed class ObjectLayer(Dictionary<string, FieldDef> fields, LocalBind[] locals, Expr[] asserts, Env? env)
+internal sealed class ObjectLayer(Dictionary<string, FieldDef> fields, LocalBind[] locals, Expr[] asserts, Env? env, HashSet<string>? excluded = null)
 {
+    /// <summary>Fields removed by std.objectRemoveKey: invisible from outside, still reachable through super.</summary>
+    public readonly HashSet<string>? Excluded = excluded;
+
+    public bool Defines(string name, bool forSuper) => Fields.ContainsKey(name) && (forSuper || Excluded == null || !Excluded.Contains(name));
+
     public readonly Dictionary<string, FieldDef> Fields = fields;
     public readonly LocalBind[] Locals = locals;
     public readonly Expr[] Asserts = asserts;
@@ -60,13 +65,32 @@ internal sealed class JObject : Value
         return new JObject(layers);
     }
 
+    /// <summary>The same layers without one field; super and self keep working in the rest.</summary>
+    public JObject WithoutField(string name)
+    {
+        var layers = new ObjectLayer[Layers.Length];
+        for (int k = 0; k < layers.Length; k++)
+        {
+            var layer = Layers[k];
+            if (!layer.Fields.ContainsKey(name))
+            {
+                layers[k] = layer;
+                continue;
+            }
+            var excluded = layer.Excluded == null ? new HashSet<string>() : new HashSet<string>(layer.Excluded);
+            excluded.Add(name);
+            layers[k] = new ObjectLayer(layer.Fields, layer.Locals, layer.Asserts, layer.Env, excluded);
+        }
+        return new JObject(layers);
+    }
+
     public bool HasField(string name) => FindLayer(name, Layers.Length - 1) >= 0;
 
-    public int FindLayer(string name, int from)
+    public int FindLayer(string name, int from, bool forSuper = false)
     {
         for (int k = from; k >= 0; k--)
         {
-            if (Layers[k].Fields.ContainsKey(name)) return k;
+            if (Layers[k].Defines(name, forSuper)) return k;
         }
         return -1;
     }
@@ -90,7 +114,7 @@ internal sealed class JObject : Value
     /// <summary>Looks a field up starting below layer <paramref name="layer"/> (for super).</summary>
     public Value? GetSuperField(EvalContext ctx, string name, int layer)
     {
-        int k = FindLayer(name, layer - 1);
+        int k = FindLayer(name, layer - 1, true);
         return k < 0 ? null : EvalField(ctx, k, name);
     }
 
@@ -122,7 +146,7 @@ internal sealed class JObject : Value
         }
         if (field.Plus)
         {
-            int below = FindLayer(name, k - 1);
+            int below = FindLayer(name, k - 1, true);
             if (below >= 0) v = Operators.Add(ctx, EvalField(ctx, below, name), v, field.Body?.Span);
         }
         return v;
@@ -177,6 +201,7 @@ internal sealed class JObject : Value
         {
             foreach (var f in layer.Fields.Values)
             {
+                if (layer.Excluded != null && layer.Excluded.Contains(f.Name)) continue;
                 if (f.Visibility == Visibility.Inherit)
                 {
                     if (!explicitHidden.ContainsKey(f.Name)) explicitHidden[f.Name] = Visibility.Inherit;

@@ -418,8 +418,8 @@ internal static partial class StdLib
             foreach (var t in items) sum += t.Force() is JNumber n ? n.Value : throw JsonnetException.Runtime("std.avg expects an array of numbers", site);
             return N(sum / items.Length);
         });
-        Add("minArray", new[] { "arr", "keyF", "onEmpty" }, (ctx, a, site) => Extreme(ctx, a, "minArray", -1, site), id, null);
-        Add("maxArray", new[] { "arr", "keyF", "onEmpty" }, (ctx, a, site) => Extreme(ctx, a, "maxArray", 1, site), id, null);
+        Add("minArray", new[] { "arr", "keyF", "onEmpty" }, (ctx, a, site) => Extreme(ctx, a, "minArray", -1, site), id, Absent.Instance);
+        Add("maxArray", new[] { "arr", "keyF", "onEmpty" }, (ctx, a, site) => Extreme(ctx, a, "maxArray", 1, site), id, Absent.Instance);
     }
 
     private static Value Extreme(EvalContext ctx, Thunk[] a, string fn, int sign, SourceSpan? site)
@@ -428,7 +428,7 @@ internal static partial class StdLib
         var keyF = Func(a[1], fn, "keyF", site);
         if (items.Length == 0)
         {
-            if (a[2] != null) return a[2].Force();
+            if (a[2] is not Absent) return a[2].Force();
             throw JsonnetException.Runtime($"Expected at least one element in array. Got none", site);
         }
         var best = items[0];

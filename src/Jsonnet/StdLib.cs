@@ -139,6 +139,13 @@ internal static partial class StdLib
         Add("__compare", new[] { "v1", "v2" }, (ctx, a, site) => N(Operators.Compare(ctx, a[0].Force(), a[1].Force(), site)));
     }
 
+    /// <summary>Default of optional builtin parameters that have no value when left out.</summary>
+    internal sealed class Absent : Value
+    {
+        public static readonly Absent Instance = new();
+        public override string TypeName => "absent";
+    }
+
     /// <summary>Strings appear quoted in assertEqual messages.</summary>
     private static Value Quote(Value v) => v is JString s ? new JString(Manifester.EscapeJson(s.Value)) : v;
 }

@@ -63,13 +63,7 @@ internal static partial class StdLib
         {
             var o = Obj(a[0], "objectRemoveKey", "obj", site);
             var key = Str(a[1], "objectRemoveKey", "key", site);
-            var dict = new Dictionary<string, FieldDef>();
-            foreach (var f in o.AllFields())
-            {
-                if (f == key) continue;
-                dict[f] = FieldDef.Constant(f, FieldThunk(ctx, o, f), o.IsVisible(f) ? Visibility.Inherit : Visibility.Hidden);
-            }
-            return new JObject(ObjectLayer.FromValues(dict));
+            return o.WithoutField(key);
         });
         Add("mapWithKey", new[] { "func", "obj" }, (ctx, a, site) =>
         {
