@@ -89,6 +89,16 @@ public sealed class JsonnetException : Exception
         return e;
     }
 
+    /// <summary>
+    /// Used as an exception filter: records the frame while the exception passes and never catches it.
+    /// (Catching and rethrowing at every level would pile up exception dispatch on the stack.)
+    /// </summary>
+    internal bool AddFrameAndContinue(SourceSpan? location, string description)
+    {
+        AddFrame(location, description);
+        return false;
+    }
+
     internal void AddFrame(SourceSpan? location, string description)
     {
         if (_frames.Count > 10000) return;

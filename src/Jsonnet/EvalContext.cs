@@ -38,6 +38,23 @@ internal sealed class EvalContext
         if ((++_ticks & 1023) == 0) CheckLimits();
     }
 
+    /// <summary>Counts a nested step of a recursive builtin (equality, manifest, ...) until disposed.</summary>
+    public DepthScope Nest(SourceSpan? span)
+    {
+        Enter(span);
+        return new DepthScope(this);
+    }
+
+    public readonly struct DepthScope(EvalContext ctx) : IDisposable
+    {
+        public void Dispose() => ctx.Depth--;
+    }
+
+    public static void EnsureStack(SourceSpan span)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack()) throw JsonnetException.Runtime("max stack frames exceeded.", span);
+    }
+
     public void Tick()
     {
         if ((++_ticks & 1023) == 0) CheckLimits();

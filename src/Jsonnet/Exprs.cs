@@ -111,6 +111,7 @@ internal sealed class IndexExpr(Expr target, Expr index) : Expr
 
     public override Value Eval(Env env)
     {
+        EvalContext.EnsureStack(Span);
         var target = Target.Eval(env);
         if (target is JObject obj && Index is LiteralExpr { Value: JString name })
         {
@@ -121,6 +122,7 @@ internal sealed class IndexExpr(Expr target, Expr index) : Expr
 
     public override void Resolve(Scope scope)
     {
+        Parser.EnsureStack(Span);
         Target.Resolve(scope);
         Index.Resolve(scope);
     }
@@ -252,9 +254,8 @@ internal sealed class ApplyExpr(Expr target, Arg[] args, bool tailStrict) : Expr
             }
             return ((Builtin)fn).Invoke(ctx, BuiltinArgs((Builtin)fn, env), Span);
         }
-        catch (JsonnetException e)
+        catch (JsonnetException e) when (e.AddFrameAndContinue(Span, $"function <{fn.Name}>"))
         {
-            e.AddFrame(Span, $"function <{fn.Name}>");
             throw;
         }
         finally
@@ -324,6 +325,7 @@ internal sealed class ApplyExpr(Expr target, Arg[] args, bool tailStrict) : Expr
 
     public override void Resolve(Scope scope)
     {
+        Parser.EnsureStack(Span);
         Target.Resolve(scope);
         var seen = new HashSet<string>();
         bool named = false;
@@ -600,6 +602,7 @@ internal sealed class BinaryExpr(string op, Expr left, Expr right) : Expr
 
     public override Value Eval(Env env)
     {
+        EvalContext.EnsureStack(Span);
         switch (Op)
         {
             case "&&":
@@ -624,6 +627,7 @@ internal sealed class BinaryExpr(string op, Expr left, Expr right) : Expr
 
     public override void Resolve(Scope scope)
     {
+        Parser.EnsureStack(Span);
         Left.Resolve(scope);
         Right.Resolve(scope);
     }

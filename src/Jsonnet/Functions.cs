@@ -32,9 +32,8 @@ internal sealed class Closure(FunctionExpr function, Env env, string? name) : JF
         {
             return Interpreter.RunBody(Function.Body, BindPositional(args, callSite));
         }
-        catch (JsonnetException e)
+        catch (JsonnetException e) when (e.AddFrameAndContinue(callSite, $"function <{Name}>"))
         {
-            e.AddFrame(callSite, $"function <{Name}>");
             throw;
         }
         finally

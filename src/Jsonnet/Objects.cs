@@ -134,9 +134,8 @@ internal sealed class JObject : Value
             {
                 v = body.Eval(LayerEnv(k, field));
             }
-            catch (JsonnetException e)
+            catch (JsonnetException e) when (e.AddFrameAndContinue(body.Span, $"object <anonymous>"))
             {
-                e.AddFrame(body.Span, $"object <anonymous>");
                 throw;
             }
             finally
@@ -185,10 +184,9 @@ internal sealed class JObject : Value
             }
             _assertState = 2;
         }
-        catch
+        finally
         {
-            _assertState = 0;
-            throw;
+            if (_assertState == 1) _assertState = 0;
         }
     }
 

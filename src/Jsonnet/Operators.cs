@@ -127,6 +127,16 @@ internal static class Operators
     public static bool Equal(EvalContext ctx, Value a, Value b, SourceSpan? span)
     {
         if (ReferenceEquals(a, b) && a is not JFunction) return true;
+        if (a is JArray || a is JObject)
+        {
+            using var scope = ctx.Nest(span);
+            return EqualComposite(ctx, a, b, span);
+        }
+        return EqualComposite(ctx, a, b, span);
+    }
+
+    private static bool EqualComposite(EvalContext ctx, Value a, Value b, SourceSpan? span)
+    {
         switch (a)
         {
             case JNumber xn: return b is JNumber yn && xn.Value == yn.Value;
@@ -175,6 +185,7 @@ internal static class Operators
                 return Strings.CompareCodePoints(x.Value, y.Value);
             case JArray x when b is JArray y:
             {
+                using var scope = ctx.Nest(span);
                 int n = Math.Min(x.Length, y.Length);
                 for (int i = 0; i < n; i++)
                 {

@@ -22,6 +22,14 @@ internal sealed class Parser
 
     public Parser(List<Token> tokens) => _tokens = tokens;
 
+    public static void EnsureStack(SourceSpan span)
+    {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw JsonnetException.Static("Exceeded maximum parse depth limit.", span);
+        }
+    }
+
     private Token Current => _tokens[_pos];
     private Token Previous => _tokens[_pos - 1];
 

@@ -273,6 +273,7 @@ internal static partial class StdLib
             var sb = new StringBuilder();
             void Walk(Value v)
             {
+                using var scope = ctx.Nest(site);
                 if (v is JString s) sb.Append(s.Value);
                 else if (v is JArray arr)
                 {
@@ -299,6 +300,7 @@ internal static partial class StdLib
             var result = new List<Thunk>();
             void Walk(Thunk t)
             {
+                using var scope = ctx.Nest(site);
                 var v = t.Force();
                 if (v is JArray arr)
                 {

@@ -78,6 +78,7 @@ internal static partial class StdLib
 
     private static string ManifestPython(EvalContext ctx, Value v, SourceSpan? site)
     {
+        using var scope = ctx.Nest(site);
         switch (v)
         {
             case JObject o:
@@ -99,6 +100,7 @@ internal static partial class StdLib
 
     private static void Jsonml(EvalContext ctx, Value v, StringBuilder sb, SourceSpan? site)
     {
+        using var scope = ctx.Nest(site);
         if (v is JString s)
         {
             sb.Append(s.Value);
@@ -257,6 +259,7 @@ internal static partial class StdLib
 
         private string RenderValue(Value v, string path, bool inline, string cindent)
         {
+            using var scope = ctx.Nest(site);
             switch (v)
             {
                 case JBool b: return b.Value ? "true" : "false";
@@ -286,6 +289,7 @@ internal static partial class StdLib
 
         private string TableInternal(JObject v, List<string> path, string cindent)
         {
+            using var scope = ctx.Nest(site);
             var kvp = new List<string>();
             var sections = new List<string>();
             foreach (var k in v.VisibleFields())

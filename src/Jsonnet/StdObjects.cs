@@ -83,6 +83,7 @@ internal static partial class StdLib
     private static Value MergePatch(EvalContext ctx, Value target, Value patch, SourceSpan? site)
     {
         if (patch is not JObject p) return patch;
+        using var scope = ctx.Nest(site);
         var t = target as JObject;
         var result = new List<(string, Thunk)>();
         var patchFields = p.VisibleFields();
@@ -114,6 +115,7 @@ internal static partial class StdLib
 
     private static Value Prune(EvalContext ctx, Value v, SourceSpan? site)
     {
+        using var scope = ctx.Nest(site);
         switch (v)
         {
             case JArray arr:

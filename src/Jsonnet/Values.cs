@@ -34,9 +34,8 @@ internal sealed class LazyThunk : Thunk
         {
             _value = expr.Eval(env);
         }
-        catch (JsonnetException e)
+        catch (JsonnetException e) when (e.AddFrameAndContinue(expr.Span, $"thunk <{_name ?? "anonymous"}>"))
         {
-            e.AddFrame(expr.Span, $"thunk <{_name ?? "anonymous"}>");
             throw;
         }
         finally
