@@ -18,6 +18,64 @@ internal static class JsonReader
         }
     }
 
+    public static bool TryParseDocument(string text, out Value value)
+    {
+        value = JNull.Instance;
+        var trimmed = text.AsSpan().TrimStart();
+        if (trimmed.Length == 0 || (trimmed[0] != '{' && trimmed[0] != '[' && trimmed[0] != '"')) return false;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 400 });
+        try
+        {
+            if (!reader.Read()) return false;
+            var result = ReadValue(ref reader);
+            if (result == null || reader.Read()) return false;
+            value = result;
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads one JSON value; null when it is not plain JSON that Jsonnet would read the same way (duplicate keys).</summary>
+    private static Value? ReadValue(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null: return JNull.Instance;
+            case JsonTokenType.True: return JBool.True;
+            case JsonTokenType.False: return JBool.False;
+            case JsonTokenType.Number: return JNumber.Of(reader.GetDouble());
+            case JsonTokenType.String: return new JString(reader.GetString()!);
+            case JsonTokenType.StartArray:
+            {
+                var items = new List<Thunk>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var item = ReadValue(ref reader);
+                    if (item == null) return null;
+                    items.Add(item);
+                }
+                return items.Count == 0 ? JArray.Empty : new JArray(items.ToArray());
+            }
+            case JsonTokenType.StartObject:
+            {
+                var dict = new Dictionary<string, FieldDef>();
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString()!;
+                    reader.Read();
+                    var item = ReadValue(ref reader);
+                    if (item == null || !dict.TryAdd(name, FieldDef.Constant(name, item))) return null;
+                }
+                return new JObject(ObjectLayer.FromValues(dict));
+            }
+        }
+        return null;
+    }
+
     public static Value Convert(JsonElement e)
     {
         switch (e.ValueKind)

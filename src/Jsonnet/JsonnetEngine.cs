@@ -120,6 +120,8 @@ public sealed class JsonnetProgram
 
     private Thunk CodeThunk(EvalContext ctx, string code, string name)
     {
+        // Hosts often pass JSON documents as code; reading them as JSON is much cheaper than parsing Jsonnet.
+        if (JsonReader.TryParseDocument(code, out var value)) return value;
         var program = _engine.Parse(code, name);
         return new LazyThunk(program.Root, ctx.RootEnv(name), name);
     }

@@ -24,12 +24,19 @@ internal static partial class StdLib
     /// <summary>A new std object for one file of one evaluation (it caches field values, so it is not shared).</summary>
     public static JObject ForFile(string file)
     {
-        var thisFile = new Dictionary<string, FieldDef>
+        var layers = FileLayers.GetOrAdd(file, f => new[]
         {
-            ["thisFile"] = FieldDef.Constant("thisFile", new JString(file), Visibility.Hidden),
-        };
-        return new JObject(new[] { StdLayer, ObjectLayer.FromValues(thisFile) });
+            StdLayer,
+            ObjectLayer.FromValues(new Dictionary<string, FieldDef>
+            {
+                ["thisFile"] = FieldDef.Constant("thisFile", new JString(f), Visibility.Hidden),
+            }),
+        });
+        return new JObject(layers);
     }
+
+    // Layers are immutable, so the ones for a file name can be shared by all evaluations.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ObjectLayer[]> FileLayers = new();
 
     private static void Add(string name, string[] parameters, Builtin.Impl impl, params Thunk?[] defaults)
     {
