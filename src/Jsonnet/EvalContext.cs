@@ -55,6 +55,15 @@ internal sealed class EvalContext
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack()) throw JsonnetException.Runtime("max stack frames exceeded.", span);
     }
 
+    /// <summary>Refuses strings and arrays larger than the output limit before they are built.</summary>
+    public void CheckSize(double size, SourceSpan? span)
+    {
+        if (size > _engine.Options.MaxOutputLength)
+        {
+            throw JsonnetException.Runtime($"value of size {size} is larger than the limit of {_engine.Options.MaxOutputLength}", span);
+        }
+    }
+
     public void Tick()
     {
         if ((++_ticks & 1023) == 0) CheckLimits();

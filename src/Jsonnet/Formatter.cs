@@ -68,6 +68,8 @@ internal static class Formatter
                 if (obj != null) throw JsonnetException.Runtime("Format with an object needs a mapping key, e.g. %(name)s", site);
                 val = NextValue();
             }
+            ctx.CheckSize(spec.Width, site);
+            ctx.CheckSize(spec.Precision ?? 0, site);
             string s = FormatCode(ctx, val, spec, site);
             if (s.Length < spec.Width)
             {

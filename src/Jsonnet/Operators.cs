@@ -10,6 +10,7 @@ internal static class Operators
             case JNumber a when r is JNumber b:
                 return CheckNumber(a.Value + b.Value, span);
             case JString a when r is JString b:
+                ctx.CheckSize((double)a.Utf16Length + b.Utf16Length, span);
                 return JString.Concat(a, b);
             case JString a:
                 return JString.Concat(a, new JString(Manifester.ToText(ctx, r)));

@@ -511,10 +511,6 @@ internal sealed class Parser
                 computed = true;
                 break;
             default:
-                if (t.Kind >= TokenKind.Assert && char.IsAsciiLetter(t.Text.FirstOrDefault()))
-                {
-                    throw Unexpected("while parsing field definition");
-                }
                 throw Unexpected("while parsing field definition");
         }
         Param[]? ps = null;

@@ -108,6 +108,7 @@ internal static partial class StdLib
             double sz = Num(a[0], "makeArray", "sz", site);
             if (sz < 0 || sz != Math.Floor(sz)) throw JsonnetException.Runtime($"makeArray requires size >= 0, got {Manifester.FormatNumber(sz)}", site);
             var f = Func(a[1], "makeArray", "func", site);
+            ctx.CheckSize(sz, site);
             var items = new Thunk[(int)sz];
             for (int i = 0; i < items.Length; i++)
             {
@@ -116,7 +117,12 @@ internal static partial class StdLib
             }
             return new JArray(items);
         });
-        Add("range", new[] { "from", "to" }, (ctx, a, site) => Range(Int(a[0], "range", "from", site), Int(a[1], "range", "to", site)));
+        Add("range", new[] { "from", "to" }, (ctx, a, site) =>
+        {
+            int from = Int(a[0], "range", "from", site), to = Int(a[1], "range", "to", site);
+            ctx.CheckSize((double)to - from + 1, site);
+            return Range(from, to);
+        });
         Add("map", new[] { "func", "arr" }, (ctx, a, site) =>
         {
             var f = Func(a[0], "map", "func", site);
@@ -210,6 +216,7 @@ internal static partial class StdLib
             int count = Int(a[1], "repeat", "count", site);
             if (count < 0) throw JsonnetException.Runtime("std.repeat count must be non-negative", site);
             var what = a[0].Force();
+            ctx.CheckSize((double)count * (what is JString ws ? ws.Utf16Length : what is JArray wa ? wa.Length : 0), site);
             if (what is JString s) return S(string.Concat(Enumerable.Repeat(s.Value, count)));
             if (what is JArray arr)
             {

@@ -143,7 +143,20 @@ internal static partial class StdLib
         });
         Add("xor", new[] { "x", "y" }, (ctx, a, site) => JBool.Of(Bool(a[0], "xor", "x", site) != Bool(a[1], "xor", "y", site)));
         Add("xnor", new[] { "x", "y" }, (ctx, a, site) => JBool.Of(Bool(a[0], "xnor", "x", site) == Bool(a[1], "xnor", "y", site)));
-        Add("__compare", new[] { "v1", "v2" }, (ctx, a, site) => N(Operators.Compare(ctx, a[0].Force(), a[1].Force(), site)));
+        Add("__compare", new[] { "v1", "v2" }, (ctx, a, site) => N(Math.Sign(Operators.Compare(ctx, a[0].Force(), a[1].Force(), site))));
+        Add("__compare_array", new[] { "arr1", "arr2" }, (ctx, a, site) =>
+            N(Math.Sign(Operators.Compare(ctx, Arr(a[0], "__compare_array", "arr1", site), Arr(a[1], "__compare_array", "arr2", site), site))));
+        Add("__array_less", new[] { "arr1", "arr2" }, (ctx, a, site) => JBool.Of(Operators.Compare(ctx, a[0].Force(), a[1].Force(), site) < 0));
+        Add("__array_greater", new[] { "arr1", "arr2" }, (ctx, a, site) => JBool.Of(Operators.Compare(ctx, a[0].Force(), a[1].Force(), site) > 0));
+        Add("__array_less_or_equal", new[] { "arr1", "arr2" }, (ctx, a, site) => JBool.Of(Operators.Compare(ctx, a[0].Force(), a[1].Force(), site) <= 0));
+        Add("__array_greater_or_equal", new[] { "arr1", "arr2" }, (ctx, a, site) => JBool.Of(Operators.Compare(ctx, a[0].Force(), a[1].Force(), site) >= 0));
+        Add("resolvePath", new[] { "f", "r" }, (ctx, a, site) =>
+        {
+            var f = Str(a[0], "resolvePath", "f", site);
+            var r = TextOf(ctx, a[1]);
+            int slash = f.LastIndexOf('/');
+            return S(slash < 0 ? r : f[..(slash + 1)] + r);
+        });
     }
 
     /// <summary>Default of optional builtin parameters that have no value when left out.</summary>

@@ -22,7 +22,7 @@ internal static partial class StdLib
         Math1("log", Math.Log);
         Math1("log2", Math.Log2);
         Math1("log10", Math.Log10);
-        Math1("round", x => Math.Round(x, MidpointRounding.AwayFromZero));
+        Math1("round", x => Math.Floor(x + 0.5));
         Math1("deg2rad", x => x * Math.PI / 180);
         Math1("rad2deg", x => x * 180 / Math.PI);
         Add("atan2", new[] { "y", "x" }, (ctx, a, site) => N(Math.Atan2(Num(a[0], "atan2", "y", site), Num(a[1], "atan2", "x", site))));

@@ -94,7 +94,6 @@ internal static partial class StdLib
         Add("escapeStringBash", new[] { "str_" }, (ctx, a, site) => S("'" + TextOf(ctx, a[0]).Replace("'", "'\"'\"'") + "'"));
         Add("escapeStringDollars", new[] { "str_" }, (ctx, a, site) => S(TextOf(ctx, a[0]).Replace("$", "$$")));
         Builtin.Impl xml = (ctx, a, site) => S(TextOf(ctx, a[0]).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&apos;"));
-        Add("escapeStringXml", new[] { "str_" }, xml);
         Add("escapeStringXML", new[] { "str_" }, xml);
         Add("parseInt", new[] { "str" }, (ctx, a, site) => ParseInteger(Str(a[0], "parseInt", "str", site), 10, true, site));
         Add("parseOctal", new[] { "str" }, (ctx, a, site) => ParseInteger(Str(a[0], "parseOctal", "str", site), 8, false, site));

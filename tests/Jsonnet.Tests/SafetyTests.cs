@@ -149,3 +149,19 @@ public class SafetyTests
         Assert.Contains("no import resolver", e.Message);
     }
 }
+
+public class SizeLimitTests
+{
+    [Theory]
+    [InlineData("std.length(std.repeat('x', 1e9))")]
+    [InlineData("std.length(std.makeArray(1e9, function(i) i))")]
+    [InlineData("std.length(std.range(0, 1e9))")]
+    [InlineData("std.length(std.format('%1000000000d', [1]))")]
+    [InlineData("local s = std.repeat('x', 1000000); local twice(x, n) = if n == 0 then x else twice(x + x, n - 1); std.length(twice(s, 40))")]
+    public void OversizedValuesAreRefused(string source)
+    {
+        var engine = new JsonnetEngine(new JsonnetOptions { MaxOutputLength = 10_000_000 });
+        var e = Assert.Throws<JsonnetException>(() => engine.EvaluateSnippet(source));
+        Assert.Contains("larger than the limit", e.Message);
+    }
+}
