@@ -17,15 +17,15 @@ public readonly record struct SourceSpan(string File, int Line, int Column, int 
 }
 
 /// <summary>One line of a Jsonnet stack trace.</summary>
-public readonly record struct StackFrame(SourceSpan? Location, string Description)
+public readonly record struct TraceFrame(SourceSpan? Location, string Description)
 {
-    public override string ToString() => $"\t{(Location?.ToString() ?? "")}\t{Description}";
+    public override string ToString() => Location == null ? $"\t{Description}\t" : $"\t{Location}\t{Description}";
 }
 
 /// <summary>A static (parse) or runtime error raised while evaluating Jsonnet.</summary>
 public sealed class JsonnetException : Exception
 {
-    private readonly List<StackFrame> _frames = new();
+    private readonly List<TraceFrame> _frames = new();
 
     private JsonnetException(string message, bool isStatic, SourceSpan? location) : base(message)
     {
@@ -46,7 +46,7 @@ public sealed class JsonnetException : Exception
     /// <summary>The error text without position or trace.</summary>
     public string ErrorMessage => base.Message;
 
-    public IReadOnlyList<StackFrame> Trace => _frames;
+    public IReadOnlyList<TraceFrame> Trace => _frames;
 
     public override string Message
     {
@@ -85,7 +85,7 @@ public sealed class JsonnetException : Exception
     internal static JsonnetException Runtime(string message, SourceSpan? location = null)
     {
         var e = new JsonnetException(message, false, location);
-        if (location != null) e._frames.Add(new StackFrame(location, ""));
+        if (location != null) e._frames.Add(new TraceFrame(location, ""));
         return e;
     }
 
@@ -93,10 +93,30 @@ public sealed class JsonnetException : Exception
     /// Used as an exception filter: records the frame while the exception passes and never catches it.
     /// (Catching and rethrowing at every level would pile up exception dispatch on the stack.)
     /// </summary>
-    internal bool AddFrameAndContinue(SourceSpan? location, string description)
+    internal bool AddFrameAndContinue(string context, SourceSpan? callSite)
     {
-        AddFrame(location, description);
+        AddContext(context, callSite);
         return false;
+    }
+
+    /// <summary>
+    /// Leaving a function, thunk or field while unwinding: the innermost location gets the name of the
+    /// context it is in, and the place that entered the context (a call site) becomes the next location.
+    /// </summary>
+    internal void AddContext(string context, SourceSpan? callSite)
+    {
+        if (_frames.Count > 10000) return;
+        // An error raised by a builtin at its own call site already has that location.
+        if (context.Length == 0 && _frames.Count > 0 && _frames[^1].Location == callSite && _frames[^1].Description.Length == 0) return;
+        if (_frames.Count > 0 && _frames[^1].Description.Length == 0 && _frames[^1].Location != null)
+        {
+            _frames[^1] = _frames[^1] with { Description = context };
+        }
+        if (callSite != null)
+        {
+            if (Location == null) Location = callSite;
+            _frames.Add(new TraceFrame(callSite, ""));
+        }
     }
 
     internal void AddFrame(SourceSpan? location, string description)
@@ -105,9 +125,9 @@ public sealed class JsonnetException : Exception
         if (Location == null && location != null) Location = location;
         if (_frames.Count > 0 && _frames[^1].Description.Length == 0 && _frames[^1].Location == location)
         {
-            _frames[^1] = new StackFrame(location, description);
+            _frames[^1] = new TraceFrame(location, description);
             return;
         }
-        _frames.Add(new StackFrame(location, description));
+        _frames.Add(new TraceFrame(location, description));
     }
 }

@@ -113,11 +113,18 @@ internal sealed class IndexExpr(Expr target, Expr index) : Expr
     {
         EvalContext.EnsureStack(Span);
         var target = Target.Eval(env);
-        if (target is JObject obj && Index is LiteralExpr { Value: JString name })
+        try
         {
-            return obj.GetField(env.Context, name.Value, Span);
+            if (target is JObject obj && Index is LiteralExpr { Value: JString name })
+            {
+                return obj.GetField(env.Context, name.Value, Span);
+            }
+            return Operators.Index(env.Context, target, Index.Eval(env), Span);
         }
-        return Operators.Index(env.Context, target, Index.Eval(env), Span);
+        catch (JsonnetException e) when (e.AddFrameAndContinue("", Span))
+        {
+            throw;
+        }
     }
 
     public override void Resolve(Scope scope)
@@ -244,17 +251,16 @@ internal sealed class ApplyExpr(Expr target, Arg[] args, bool tailStrict) : Expr
             throw JsonnetException.Runtime($"Only functions can be called, got {target.TypeName}", Span);
         }
         var ctx = env.Context;
+        // Argument errors belong to the call site, not to the called function.
+        var callEnv = fn is Closure c ? BindArgs(c, env) : null;
+        var builtinArgs = callEnv == null ? BuiltinArgs((Builtin)fn, env) : null;
         ctx.Enter(Span);
         try
         {
-            if (fn is Closure c)
-            {
-                var callEnv = BindArgs(c, env);
-                return Interpreter.RunBody(c.Function.Body, callEnv);
-            }
-            return ((Builtin)fn).Invoke(ctx, BuiltinArgs((Builtin)fn, env), Span);
+            if (callEnv != null) return Interpreter.RunBody(((Closure)fn).Function.Body, callEnv);
+            return ((Builtin)fn).Invoke(ctx, builtinArgs!, Span);
         }
-        catch (JsonnetException e) when (e.AddFrameAndContinue(Span, $"function <{fn.Name}>"))
+        catch (JsonnetException e) when (e.AddFrameAndContinue(fn is Builtin ? "" : $"function <{fn.Name}>", Span))
         {
             throw;
         }
@@ -269,7 +275,7 @@ internal sealed class ApplyExpr(Expr target, Arg[] args, bool tailStrict) : Expr
         var result = new Thunk[fn.Params.Length];
         if (_positional > fn.Params.Length)
         {
-            throw JsonnetException.Runtime($"Too many args, function has {fn.Params.Length} parameter(s)", Span);
+            throw JsonnetException.Runtime($"too many args, function has {fn.Params.Length} parameter(s)", Span);
         }
         for (int i = 0; i < Args.Length; i++)
         {
@@ -298,7 +304,7 @@ internal sealed class ApplyExpr(Expr target, Arg[] args, bool tailStrict) : Expr
         var ps = fe.Params;
         if (_positional > ps.Length)
         {
-            throw JsonnetException.Runtime($"Too many args, function has {ps.Length} parameter(s)", Span);
+            throw JsonnetException.Runtime($"too many args, function has {ps.Length} parameter(s)", Span);
         }
         var slots = new Thunk[ps.Length];
         var callEnv = new Env(c.Env, slots);
@@ -370,7 +376,7 @@ internal sealed class AssertExpr(Expr cond, Expr? message, Expr rest) : Expr
     public static void Check(Expr cond, Expr? message, Env env, SourceSpan span)
     {
         if (Interpreter.Truth(cond.Eval(env), cond.Span)) return;
-        if (message == null) throw JsonnetException.Runtime("Assertion failed", span);
+        if (message == null) throw JsonnetException.Runtime("Assertion failed.", span);
         var m = message.Eval(env);
         throw JsonnetException.Runtime(m is JString s ? s.Value : Manifester.ToText(env.Context, m), span);
     }
@@ -422,7 +428,11 @@ internal sealed class ArrayExpr(Expr[] items) : Expr
     {
         if (items.Length == 0) return JArray.Empty;
         var result = new Thunk[items.Length];
-        for (int i = 0; i < items.Length; i++) result[i] = items[i].Delay(env);
+        for (int i = 0; i < items.Length; i++)
+        {
+            var item = items[i];
+            result[i] = item is LiteralExpr or VarExpr ? item.Delay(env) : new LazyThunk(item, env, "array_element");
+        }
         return new JArray(result);
     }
 

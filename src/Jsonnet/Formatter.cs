@@ -205,11 +205,12 @@ internal static class Formatter
 
     private static string Sign(bool negative, bool blank, bool plus) => negative ? "-" : plus ? "+" : blank ? " " : "";
 
-    private static string RenderInt(double value, int minChars, int minDigits, bool blank, bool plus, int radix, string zeroPrefix)
+    private static string RenderInt(double value, int minChars, int minDigits, bool blank, bool plus, int radix, string zeroPrefix) =>
+        RenderInt(value <= -1, Math.Abs(value), minChars, minDigits, blank, plus, radix, zeroPrefix);
+
+    private static string RenderInt(bool negative, double mag, int minChars, int minDigits, bool blank, bool plus, int radix, string zeroPrefix)
     {
-        double mag = Math.Abs(value);
         string dec = Math.Floor(mag) == 0 ? "0" : zeroPrefix + Digits(mag, radix);
-        bool negative = value <= -1;
         int zp = minChars - (negative || blank || plus ? 1 : 0);
         int zp2 = Math.Max(zp, minDigits);
         return Sign(negative, blank, plus) + dec.PadLeft(zp2, '0');
@@ -239,9 +240,7 @@ internal static class Formatter
         }
         int dotSize = prec == 0 && !ensurePoint ? 0 : 1;
         int zp = zeroPad - prec - dotSize;
-        bool negative = value < 0 && (whole > 0 || frac > 0);
-        string str = RenderInt(negative ? -whole : whole, zp, 0, blank, plus, 10, "");
-        if (negative && whole == 0) str = Sign(true, blank, plus) + "0".PadLeft(Math.Max(zp - 1, 0), '0');
+        string str = RenderInt(value < 0, whole, zp, 0, blank, plus, 10, "");
         if (prec == 0) return str + (ensurePoint ? "." : "");
         if (trailing || frac > 0)
         {

@@ -9,11 +9,12 @@ internal sealed class Closure(FunctionExpr function, Env env, string? name) : JF
     public override string Name => name ?? "anonymous";
     public override int ParamCount => Function.Params.Length;
     public override string ParamName(int i) => Function.ParamNames[i];
+    public override bool HasDefault(int i) => Function.Params[i].Default != null;
 
     public Env BindPositional(Thunk[] args, SourceSpan? site)
     {
         var ps = Function.Params;
-        if (args.Length > ps.Length) throw JsonnetException.Runtime($"Too many args, function has {ps.Length} parameter(s)", site);
+        if (args.Length > ps.Length) throw JsonnetException.Runtime($"too many args, function has {ps.Length} parameter(s)", site);
         var slots = new Thunk[ps.Length];
         var callEnv = new Env(Env, slots);
         Array.Copy(args, slots, args.Length);
@@ -27,12 +28,13 @@ internal sealed class Closure(FunctionExpr function, Env env, string? name) : JF
 
     public override Value Call(EvalContext ctx, Thunk[] args, SourceSpan? callSite)
     {
+        var callEnv = BindPositional(args, callSite);
         ctx.Enter(callSite);
         try
         {
-            return Interpreter.RunBody(Function.Body, BindPositional(args, callSite));
+            return Interpreter.RunBody(Function.Body, callEnv);
         }
-        catch (JsonnetException e) when (e.AddFrameAndContinue(callSite, $"function <{Name}>"))
+        catch (JsonnetException e) when (e.AddFrameAndContinue($"function <{Name}>", callSite))
         {
             throw;
         }
@@ -64,12 +66,13 @@ internal sealed class Builtin : JFunction
     public override string Name => "std." + _name;
     public override int ParamCount => Params.Length;
     public override string ParamName(int i) => Params[i];
+    public override bool HasDefault(int i) => Defaults[i] != null;
 
     public Value Invoke(EvalContext ctx, Thunk[] args, SourceSpan? site) => _impl(ctx, args, site);
 
     public override Value Call(EvalContext ctx, Thunk[] args, SourceSpan? callSite)
     {
-        if (args.Length > Params.Length) throw JsonnetException.Runtime($"Too many args, function has {Params.Length} parameter(s)", callSite);
+        if (args.Length > Params.Length) throw JsonnetException.Runtime($"too many args, function has {Params.Length} parameter(s)", callSite);
         if (args.Length < Params.Length)
         {
             var full = new Thunk[Params.Length];

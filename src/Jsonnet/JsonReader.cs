@@ -39,6 +39,14 @@ internal static class JsonReader
         }
     }
 
+    private static Value ReadNumber(ref Utf8JsonReader reader)
+    {
+        // Integers such as -0 read as plain integers, like the reference implementation does.
+        if (reader.TryGetInt64(out long whole)) return JNumber.Of(whole);
+        double d = reader.GetDouble();
+        return double.IsFinite(d) ? JNumber.Of(d) : throw new JsonException("number overflow");
+    }
+
     /// <summary>Reads one JSON value; null when it is not plain JSON that Jsonnet would read the same way (duplicate keys).</summary>
     private static Value? ReadValue(ref Utf8JsonReader reader)
     {
@@ -47,7 +55,7 @@ internal static class JsonReader
             case JsonTokenType.Null: return JNull.Instance;
             case JsonTokenType.True: return JBool.True;
             case JsonTokenType.False: return JBool.False;
-            case JsonTokenType.Number: return JNumber.Of(reader.GetDouble());
+            case JsonTokenType.Number: return ReadNumber(ref reader);
             case JsonTokenType.String: return new JString(reader.GetString()!);
             case JsonTokenType.StartArray:
             {
@@ -83,7 +91,10 @@ internal static class JsonReader
             case JsonValueKind.Null: return JNull.Instance;
             case JsonValueKind.True: return JBool.True;
             case JsonValueKind.False: return JBool.False;
-            case JsonValueKind.Number: return JNumber.Of(e.GetDouble());
+            case JsonValueKind.Number:
+                if (e.TryGetInt64(out long whole)) return JNumber.Of(whole);
+                double d = e.GetDouble();
+                return double.IsFinite(d) ? JNumber.Of(d) : throw new JsonException("number overflow");
             case JsonValueKind.String: return new JString(e.GetString()!);
             case JsonValueKind.Array:
             {

@@ -149,11 +149,15 @@ public sealed class JsonnetProgram
             // Remaining parameters must have defaults; leave them out of the call.
             for (int j = i; j < count; j++)
             {
-                if (named.ContainsKey(fn.ParamName(j))) throw JsonnetException.Runtime($"Missing argument: {fn.ParamName(i)}");
+                if (named.ContainsKey(fn.ParamName(j))) throw TopLevelError($"function parameter {fn.ParamName(i)} not bound in call.");
             }
             break;
         }
-        if (named.Count > 0) throw JsonnetException.Runtime($"function has no parameter {named.Keys.First()}");
+        if (named.Count > 0) throw TopLevelError($"function has no parameter {named.Keys.First()}");
+        for (int i = call.Count; i < count; i++)
+        {
+            if (!fn.HasDefault(i)) throw TopLevelError($"function parameter {fn.ParamName(i)} not bound in call.");
+        }
         try
         {
             return fn.Call(ctx, call.ToArray(), null);
@@ -163,5 +167,12 @@ public sealed class JsonnetProgram
             e.AddFrame(null, "Top-level function");
             throw;
         }
+    }
+
+    private static JsonnetException TopLevelError(string message)
+    {
+        var e = JsonnetException.Runtime(message);
+        e.AddFrame(null, "Top-level function");
+        return e;
     }
 }

@@ -134,7 +134,7 @@ internal sealed class JObject : Value
             {
                 v = body.Eval(LayerEnv(k, field));
             }
-            catch (JsonnetException e) when (e.AddFrameAndContinue(body.Span, $"object <anonymous>"))
+            catch (JsonnetException e) when (e.AddFrameAndContinue("object <anonymous>", null))
             {
                 throw;
             }

@@ -25,14 +25,14 @@ internal static class Operators
                 return new JArray(items);
         }
         if (r is JString rs) return JString.Concat(new JString(Manifester.ToText(ctx, l)), rs);
-        throw JsonnetException.Runtime($"Binary operator + does not operate on types {l.TypeName} and {r.TypeName}.", span);
+        throw JsonnetException.Runtime($"binary operator + requires matching types, got {l.TypeName} and {r.TypeName}.", span);
     }
 
     public static JNumber CheckNumber(double v, SourceSpan? span)
     {
         if (double.IsFinite(v)) return JNumber.Of(v);
-        if (double.IsNaN(v)) throw JsonnetException.Runtime("Not a number", span);
-        throw JsonnetException.Runtime("Overflow", span);
+        if (double.IsNaN(v)) throw JsonnetException.Runtime("not a number", span);
+        throw JsonnetException.Runtime("overflow", span);
     }
 
     public static long ToInt64(double v, SourceSpan? span)
@@ -64,7 +64,7 @@ internal static class Operators
         }
         if (l is not JNumber ln || r is not JNumber rn)
         {
-            throw JsonnetException.Runtime($"Binary operator {op} does not operate on types {l.TypeName} and {r.TypeName}.", span);
+            throw JsonnetException.Runtime($"binary operator {op} requires matching types, got {l.TypeName} and {r.TypeName}.", span);
         }
         double a = ln.Value, b = rn.Value;
         switch (op)
@@ -72,10 +72,10 @@ internal static class Operators
             case "-": return CheckNumber(a - b, span);
             case "*": return CheckNumber(a * b, span);
             case "/":
-                if (b == 0) throw JsonnetException.Runtime("Division by zero.", span);
+                if (b == 0) throw JsonnetException.Runtime("division by zero.", span);
                 return CheckNumber(a / b, span);
             case "%":
-                if (b == 0) throw JsonnetException.Runtime("Division by zero.", span);
+                if (b == 0) throw JsonnetException.Runtime("division by zero.", span);
                 return CheckNumber(a % b, span);
             case "<<":
             {
@@ -108,7 +108,7 @@ internal static class Operators
                 if (index is not JNumber n) throw JsonnetException.Runtime($"Array index must be number, got {index.TypeName}.", span);
                 double d = n.Value;
                 if (d != Math.Floor(d)) throw JsonnetException.Runtime($"Array index must be an integer, got {Manifester.FormatNumber(d)}.", span);
-                if (d < 0 || d >= a.Length) throw JsonnetException.Runtime($"Array bounds error: {Manifester.FormatNumber(d)} not within [0, {a.Length})", span);
+                if (d < 0 || d >= a.Length) throw JsonnetException.Runtime($"array bounds error: {Manifester.FormatNumber(d)} not within [0, {a.Length})", span);
                 return a.Items[(int)d].Force();
             }
             case JString s:
@@ -118,7 +118,7 @@ internal static class Operators
                 if (d != Math.Floor(d)) throw JsonnetException.Runtime($"String index must be an integer, got {Manifester.FormatNumber(d)}.", span);
                 var text = s.Value;
                 int len = Strings.CodePointLength(text);
-                if (d < 0 || d >= len) throw JsonnetException.Runtime($"String bounds error: {Manifester.FormatNumber(d)} not within [0, {len})", span);
+                if (d < 0 || d >= len) throw JsonnetException.Runtime($"string bounds error: {Manifester.FormatNumber(d)} not within [0, {len})", span);
                 return new JString(Strings.CodePointAt(text, (int)d));
             }
         }
@@ -198,9 +198,9 @@ internal static class Operators
         }
         if (a.TypeName != b.TypeName)
         {
-            throw JsonnetException.Runtime($"Comparison requires matching types. Got {a.TypeName} and {b.TypeName}", span);
+            throw JsonnetException.Runtime($"binary operator < requires matching types, got {a.TypeName} and {b.TypeName}.", span);
         }
-        throw JsonnetException.Runtime($"Values of type {a.TypeName} are not comparable.", span);
+        throw JsonnetException.Runtime($"binary operator < does not operate on type {a.TypeName}.", span);
     }
 }
 

@@ -51,7 +51,7 @@ internal static partial class StdLib
         Add("modulo", new[] { "x", "y" }, (ctx, a, site) =>
         {
             double x = Num(a[0], "modulo", "x", site), y = Num(a[1], "modulo", "y", site);
-            if (y == 0) throw JsonnetException.Runtime("Division by zero.", site);
+            if (y == 0) throw JsonnetException.Runtime("division by zero.", site);
             return N(x % y);
         });
         Add("mod", new[] { "a", "b" }, (ctx, a, site) => Operators.Binary(ctx, "%", a[0].Force(), a[1].Force(), site ?? default));

@@ -34,7 +34,7 @@ internal sealed class LazyThunk : Thunk
         {
             _value = expr.Eval(env);
         }
-        catch (JsonnetException e) when (e.AddFrameAndContinue(expr.Span, $"thunk <{_name ?? "anonymous"}>"))
+        catch (JsonnetException e) when (e.AddFrameAndContinue($"thunk <{_name ?? "anonymous"}>", null))
         {
             throw;
         }
@@ -172,6 +172,7 @@ internal abstract class JFunction : Value
     public abstract string Name { get; }
     public abstract int ParamCount { get; }
     public abstract string ParamName(int i);
+    public abstract bool HasDefault(int i);
 
     /// <summary>Calls with positional arguments only (used by the standard library).</summary>
     public abstract Value Call(EvalContext ctx, Thunk[] args, SourceSpan? callSite);

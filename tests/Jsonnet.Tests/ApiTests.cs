@@ -51,7 +51,7 @@ public class ApiTests
     public void TopLevelFunctionWithoutArgumentsFails()
     {
         var e = Assert.Throws<JsonnetException>(() => new JsonnetEngine().EvaluateSnippet("function(x) x"));
-        Assert.Contains("Missing argument: x", e.Message);
+        Assert.Contains("function parameter x not bound in call.", e.Message);
     }
 
     [Fact]

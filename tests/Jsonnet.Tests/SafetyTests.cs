@@ -112,7 +112,7 @@ public class SafetyTests
         Assert.Equal("calc.jsonnet", e.File);
         Assert.Equal(2, e.Line);
         Assert.Equal(3, e.Column);
-        Assert.StartsWith("RUNTIME ERROR: Division by zero.\n\tcalc.jsonnet:2:3-8", e.Message);
+        Assert.StartsWith("RUNTIME ERROR: division by zero.\n\tcalc.jsonnet:2:3-8", e.Message);
         Assert.Contains("calc.jsonnet:3:1-5\tfunction <f>", e.Message);
     }
 
