@@ -112,8 +112,8 @@ public class SafetyTests
         Assert.Equal("calc.jsonnet", e.File);
         Assert.Equal(2, e.Line);
         Assert.Equal(3, e.Column);
-        Assert.StartsWith("RUNTIME ERROR: division by zero.\n\tcalc.jsonnet:2:3-8", e.Message);
-        Assert.Contains("calc.jsonnet:3:1-5\tfunction <f>", e.Message);
+        Assert.Equal("RUNTIME ERROR: division by zero.\n\tcalc.jsonnet:2:3-8\tfunction <f>\n\tcalc.jsonnet:3:1-5\t", e.Message);
+        Assert.Equal(2, e.Trace.Count);
     }
 
     [Fact]
