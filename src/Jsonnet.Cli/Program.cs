@@ -13,6 +13,7 @@ internal static class CommandLine
           -A, --tla-str <k=v>    top-level string argument
           --tla-code <k=v>       top-level code argument
           --max-stack <n>        maximum stack depth (default 500)
+          -S, --string           expect a string result and print it raw
           -o, --output-file <f>  write the result to a file
         """;
 
@@ -24,7 +25,7 @@ internal static class CommandLine
         var tlaCodes = new Dictionary<string, string>();
         var jpaths = new List<string>();
         string? input = null, output = null;
-        bool exec = false;
+        bool exec = false, rawString = false;
         int maxStack = 500;
         try
         {
@@ -42,6 +43,7 @@ internal static class CommandLine
                     case "--tla-code": AddVar(tlaCodes, Next(), false); break;
                     case "--max-stack": maxStack = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
                     case "-o": case "--output-file": output = Next(); break;
+                    case "-S": case "--string": rawString = true; break;
                     case "-h": case "--help": Console.WriteLine(Usage); return 0;
                     default:
                         if (input != null) throw new ArgumentException($"unexpected argument {a}");
@@ -72,7 +74,17 @@ internal static class CommandLine
             try
             {
                 var program = exec ? engine.Parse(input, "<cmdline>") : engine.Parse(ReadInput(input), input);
-                result = program.Evaluate(evalArgs);
+                if (rawString)
+                {
+                    var node = program.EvaluateToNode(evalArgs);
+                    result = node is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text)
+                        ? text
+                        : throw new InvalidOperationException("RUNTIME ERROR: expected string result, got: " + (node?.GetValueKind().ToString().ToLowerInvariant() ?? "null"));
+                }
+                else
+                {
+                    result = program.Evaluate(evalArgs);
+                }
             }
             catch (Exception e)
             {
@@ -83,7 +95,7 @@ internal static class CommandLine
         thread.Join();
         if (error != null)
         {
-            Console.Error.WriteLine(error is JsonnetException or IOException ? error.Message : "ERROR: " + error);
+            Console.Error.WriteLine(error is JsonnetException or IOException or InvalidOperationException ? error.Message : "ERROR: " + error);
             return 1;
         }
         if (output != null)
