@@ -173,7 +173,7 @@ internal static class Formatter
             case 'G':
             {
                 double v = Number(val, spec, site);
-                int exponent = v == 0 ? 0 : (int)Math.Floor(Math.Log10(Math.Abs(v)));
+                int exponent = Exponent10(v);
                 if (exponent < -4 || exponent >= fpprec)
                 {
                     return RenderFloatSci(v, zp, spec.Blank, spec.Plus, spec.Alt, spec.Alt, spec.Type == 'G', fpprec - 1);
@@ -188,6 +188,12 @@ internal static class Formatter
         }
         throw JsonnetException.Runtime($"Unrecognised conversion type: {spec.Type}", site);
     }
+
+    /// <summary>
+    /// The decimal exponent computed as the reference library does (natural logarithms), so that
+    /// results agree with it even where rounding makes it one too small (1000 gives 2).
+    /// </summary>
+    private static int Exponent10(double v) => v == 0 ? 0 : (int)Math.Floor(Math.Log(Math.Abs(v)) / Math.Log(10));
 
     private static string Digits(double n, int radix)
     {
@@ -253,15 +259,9 @@ internal static class Formatter
 
     private static string RenderFloatSci(double value, int zeroPad, bool blank, bool plus, bool ensurePoint, bool trailing, bool caps, int prec)
     {
-        int exponent = value == 0 ? 0 : (int)Math.Floor(Math.Log10(Math.Abs(value)));
-        double mantissa = value == 0 ? 0 : value / Math.Pow(10, exponent);
-        // Rounding the mantissa may carry into the next power of ten.
-        double scale = Math.Pow(10, prec);
-        if (Math.Floor(Math.Abs(mantissa) * scale + 0.5) >= 10 * scale)
-        {
-            exponent++;
-            mantissa = value / Math.Pow(10, exponent);
-        }
+        int exponent = Exponent10(value);
+        // The smallest subnormals need two steps, as 10^-324 itself is zero.
+        double mantissa = value == 0 ? 0 : exponent == -324 ? value * 10 / Math.Pow(10, exponent + 1) : value / Math.Pow(10, exponent);
         string suffix = (caps ? "E" : "e") + RenderInt(exponent, 3, 0, false, true, 10, "");
         return RenderFloatDec(mantissa, zeroPad - suffix.Length, blank, plus, ensurePoint, trailing, prec) + suffix;
     }
