@@ -10,7 +10,7 @@ internal sealed class EvalContext
     private readonly CancellationToken _cancellation;
     private readonly long _deadline;
     private int _ticks;
-    private readonly Dictionary<string, Thunk> _importCache = new();
+    private Dictionary<string, Thunk>? _importCache;
 
     public int Depth;
     public readonly int MaxStack;
@@ -95,6 +95,7 @@ internal sealed class EvalContext
             throw JsonnetException.Runtime($"couldn't open import \"{path}\": {e.Message}", span);
         }
         string key = kind + ":" + file.FoundPath;
+        _importCache ??= new Dictionary<string, Thunk>();
         if (_importCache.TryGetValue(key, out var cached)) return cached.Force();
         Thunk result;
         switch (kind)

@@ -41,9 +41,13 @@ internal sealed class VarExpr(string name) : Expr
         return e.Slots[_index];
     }
 
+    /// <summary>True when this is the standard library's own "std" (not a local of that name).</summary>
+    public bool IsRootStd { get; private set; }
+
     public override void Resolve(Scope scope)
     {
-        if (!scope.TryResolve(Name, out _depth, out _index)) throw JsonnetException.Static($"Unknown variable: {Name}", Span);
+        if (!scope.TryResolve(Name, out _depth, out _index, out bool inRoot)) throw JsonnetException.Static($"Unknown variable: {Name}", Span);
+        IsRootStd = inRoot && Name == "std";
     }
 }
 
@@ -109,8 +113,12 @@ internal sealed class IndexExpr(Expr target, Expr index) : Expr
     public readonly Expr Target = target;
     public readonly Expr Index = index;
 
+    // std.name resolved once: the standard library's functions are the same in every evaluation.
+    private Builtin? _stdFunction;
+
     public override Value Eval(Env env)
     {
+        if (_stdFunction != null) return _stdFunction;
         EvalContext.EnsureStack(Span);
         var target = Target.Eval(env);
         try
@@ -132,6 +140,7 @@ internal sealed class IndexExpr(Expr target, Expr index) : Expr
         Parser.EnsureStack(Span);
         Target.Resolve(scope);
         Index.Resolve(scope);
+        if (Target is VarExpr { IsRootStd: true } && Index is LiteralExpr { Value: JString name }) _stdFunction = StdLib.TryGetBuiltin(name.Value);
     }
 }
 
@@ -502,16 +511,13 @@ internal sealed class FieldSpec(Expr name, Visibility visibility, bool plus, Exp
 internal sealed class ObjectExpr(FieldSpec[] fields, LocalBind[] locals, Expr[] asserts) : Expr
 {
     private readonly string[] _localNames = locals.Select(l => l.Name).ToArray();
-    private FieldDef[]? _constantFields;
+    // With only literal field names the field table never changes, so all evaluations share one.
+    private Dictionary<string, FieldDef>? _constantFields;
 
     public override Value Eval(Env env)
     {
+        if (_constantFields != null) return new JObject(new ObjectLayer(_constantFields, locals, asserts, env));
         var dict = new Dictionary<string, FieldDef>(fields.Length);
-        if (_constantFields != null)
-        {
-            foreach (var f in _constantFields) dict.Add(f.Name, f);
-        }
-        else
         {
             foreach (var f in fields)
             {
@@ -550,7 +556,9 @@ internal sealed class ObjectExpr(FieldSpec[] fields, LocalBind[] locals, Expr[] 
         foreach (var a in asserts) a.Resolve(inner);
         if (allConstant)
         {
-            _constantFields = fields.Select(f => new FieldDef(((JString)((LiteralExpr)f.Name).Value).Value, f.Visibility, f.Plus, f.Body, null, null)).ToArray();
+            _constantFields = fields
+                .Select(f => new FieldDef(((JString)((LiteralExpr)f.Name).Value).Value, f.Visibility, f.Plus, f.Body, null, null))
+                .ToDictionary(f => f.Name);
         }
     }
 }

@@ -24,6 +24,21 @@ internal sealed class ObjectLayer(Dictionary<string, FieldDef> fields, LocalBind
     /// <summary>Fields removed by std.objectRemoveKey: invisible from outside, still reachable through super.</summary>
     public readonly HashSet<string>? Excluded = excluded;
 
+    private string[]? _sortedVisible;
+
+    /// <summary>Visible field names in order, for an object made of this layer alone.</summary>
+    public string[] SortedVisibleNames()
+    {
+        if (_sortedVisible != null) return _sortedVisible;
+        var names = new List<string>(Fields.Count);
+        foreach (var f in Fields.Values)
+        {
+            if (f.Visibility != Visibility.Hidden) names.Add(f.Name);
+        }
+        names.Sort(StringComparer.Ordinal);
+        return _sortedVisible = names.ToArray();
+    }
+
     public bool Defines(string name, bool forSuper) => Fields.ContainsKey(name) && (forSuper || Excluded == null || !Excluded.Contains(name));
 
     public readonly Dictionary<string, FieldDef> Fields = fields;
@@ -218,6 +233,7 @@ internal sealed class JObject : Value
     public string[] VisibleFields()
     {
         if (_visibleSorted != null) return _visibleSorted;
+        if (Layers.Length == 1 && Layers[0].Excluded == null) return _visibleSorted = Layers[0].SortedVisibleNames();
         var names = VisibilityMap().Where(p => p.Value).Select(p => p.Key).ToArray();
         Array.Sort(names, StringComparer.Ordinal);
         return _visibleSorted = names;
@@ -230,7 +246,14 @@ internal sealed class JObject : Value
         return names;
     }
 
-    public bool IsVisible(string name) => VisibilityMap().TryGetValue(name, out var v) && v;
+    public bool IsVisible(string name)
+    {
+        if (Layers.Length == 1 && Layers[0].Excluded == null)
+        {
+            return Layers[0].Fields.TryGetValue(name, out var f) && f.Visibility != Visibility.Hidden;
+        }
+        return VisibilityMap().TryGetValue(name, out var v) && v;
+    }
 
     public int VisibleCount => VisibleFields().Length;
 }

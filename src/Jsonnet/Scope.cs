@@ -18,8 +18,13 @@ internal sealed class Scope
 
     public Scope ObjectChild(string[] names) => new(this, names, true);
 
-    public bool TryResolve(string name, out int depth, out int index)
+    public bool IsRoot => Parent == null;
+
+    public bool TryResolve(string name, out int depth, out int index) => TryResolve(name, out depth, out index, out _);
+
+    public bool TryResolve(string name, out int depth, out int index, out bool inRoot)
     {
+        inRoot = false;
         depth = 0;
         for (var s = this; s != null; s = s.Parent, depth++)
         {
@@ -27,6 +32,7 @@ internal sealed class Scope
             if (i >= 0)
             {
                 index = i;
+                inRoot = s.Parent == null;
                 return true;
             }
         }

@@ -46,7 +46,7 @@ internal static partial class StdLib
         Fields[name] = FieldDef.Constant(name, new Builtin(name, parameters, impl, d), Visibility.Hidden);
     }
 
-    public static Builtin Get(string name) => (Builtin)Fields[name].Value!;
+    public static Builtin? TryGetBuiltin(string name) => Fields.TryGetValue(name, out var f) ? f.Value as Builtin : null;
 
     // Argument helpers: force and type-check.
     internal static JsonnetException TypeError(string fn, string param, string expected, Value got, SourceSpan? site) =>
