@@ -5,12 +5,17 @@ namespace Jsonnet;
 /// <summary>std.parseJson on top of System.Text.Json.</summary>
 internal static class JsonReader
 {
+    private const int MaxDepth = 500;
+
     public static Value Parse(string text, SourceSpan? site)
     {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 100000 });
-            return Convert(doc.RootElement);
+            if (!reader.Read()) throw new JsonException("empty input");
+            var value = ReadValue(ref reader, true)!;
+            if (reader.Read()) throw new JsonException("unexpected text after the JSON value");
+            return value;
         }
         catch (JsonException e)
         {
@@ -24,11 +29,11 @@ internal static class JsonReader
         var trimmed = text.AsSpan().TrimStart();
         if (trimmed.Length == 0 || (trimmed[0] != '{' && trimmed[0] != '[' && trimmed[0] != '"')) return false;
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 400 });
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
             if (!reader.Read()) return false;
-            var result = ReadValue(ref reader);
+            var result = ReadValue(ref reader, false);
             if (result == null || reader.Read()) return false;
             value = result;
             return true;
@@ -47,8 +52,11 @@ internal static class JsonReader
         return double.IsFinite(d) ? JNumber.Of(d) : throw new JsonException("number overflow");
     }
 
-    /// <summary>Reads one JSON value; null when it is not plain JSON that Jsonnet would read the same way (duplicate keys).</summary>
-    private static Value? ReadValue(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads one JSON value (nesting is bounded by the reader's MaxDepth). Without <paramref name="allowDuplicates"/>
+    /// a repeated key gives null, as Jsonnet code with a repeated field would not evaluate.
+    /// </summary>
+    private static Value? ReadValue(ref Utf8JsonReader reader, bool allowDuplicates)
     {
         switch (reader.TokenType)
         {
@@ -62,7 +70,7 @@ internal static class JsonReader
                 var items = new List<Thunk>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    var item = ReadValue(ref reader);
+                    var item = ReadValue(ref reader, allowDuplicates);
                     if (item == null) return null;
                     items.Add(item);
                 }
@@ -75,41 +83,14 @@ internal static class JsonReader
                 {
                     var name = reader.GetString()!;
                     reader.Read();
-                    var item = ReadValue(ref reader);
-                    if (item == null || !dict.TryAdd(name, FieldDef.Constant(name, item))) return null;
+                    var item = ReadValue(ref reader, allowDuplicates);
+                    if (item == null) return null;
+                    if (allowDuplicates) dict[name] = FieldDef.Constant(name, item);
+                    else if (!dict.TryAdd(name, FieldDef.Constant(name, item))) return null;
                 }
                 return new JObject(ObjectLayer.FromValues(dict));
             }
         }
         return null;
     }
-
-    public static Value Convert(JsonElement e)
-    {
-        switch (e.ValueKind)
-        {
-            case JsonValueKind.Null: return JNull.Instance;
-            case JsonValueKind.True: return JBool.True;
-            case JsonValueKind.False: return JBool.False;
-            case JsonValueKind.Number:
-                if (e.TryGetInt64(out long whole)) return JNumber.Of(whole);
-                double d = e.GetDouble();
-                return double.IsFinite(d) ? JNumber.Of(d) : throw new JsonException("number overflow");
-            case JsonValueKind.String: return new JString(e.GetString()!);
-            case JsonValueKind.Array:
-            {
-                var items = new Thunk[e.GetArrayLength()];
-                int i = 0;
-                foreach (var item in e.EnumerateArray()) items[i++] = Convert(item);
-                return new JArray(items);
-            }
-            default:
-            {
-                var dict = new Dictionary<string, FieldDef>();
-                foreach (var p in e.EnumerateObject()) dict[p.Name] = FieldDef.Constant(p.Name, Convert(p.Value));
-                return new JObject(ObjectLayer.FromValues(dict));
-            }
-        }
-    }
 }
-

@@ -8,8 +8,13 @@ namespace Jsonnet;
 /// <summary>std.parseYaml: YAML documents to values; a stream of several documents gives an array.</summary>
 internal static partial class YamlReader
 {
+    // The YAML library recurses once per nesting level, so deep input is refused before it can exhaust the stack.
+    private const int MaxFlowDepth = 200;
+    private const int MaxIndent = 400;
+
     public static Value Parse(string text, SourceSpan? site)
     {
+        CheckNesting(text, site);
         var stream = new YamlStream();
         try
         {
@@ -23,6 +28,39 @@ internal static partial class YamlReader
         if (docs.Count == 0) return JNull.Instance;
         if (docs.Count == 1) return docs[0];
         return new JArray(docs.Select(d => (Thunk)d).ToArray());
+    }
+
+    private static void CheckNesting(string text, SourceSpan? site)
+    {
+        int depth = 0, indent = 0;
+        bool lineStart = true;
+        char quote = '\0';
+        foreach (char c in text)
+        {
+            if (c == '\n')
+            {
+                lineStart = true;
+                indent = 0;
+                continue;
+            }
+            if (lineStart && (c == ' ' || c == '-' || c == '\t'))
+            {
+                if (++indent > MaxIndent) throw JsonnetException.Runtime("failed to parse YAML: nesting too deep", site);
+                continue;
+            }
+            lineStart = false;
+            if (quote != '\0')
+            {
+                if (c == quote) quote = '\0';
+                continue;
+            }
+            if (c == '"' || c == '\'') quote = c;
+            else if (c == '[' || c == '{')
+            {
+                if (++depth > MaxFlowDepth) throw JsonnetException.Runtime("failed to parse YAML: nesting too deep", site);
+            }
+            else if ((c == ']' || c == '}') && depth > 0) depth--;
+        }
     }
 
     private static Value Convert(YamlNode node)

@@ -39,6 +39,25 @@ public class SafetyTests
         Assert.False(e.IsStatic);
     }
 
+    [Theory]
+    [InlineData("std.parseJson", '[', ']', "failed to parse JSON")]
+    [InlineData("std.parseYaml", '[', ']', "failed to parse YAML")]
+    [InlineData("std.parseYaml", '{', '}', "failed to parse YAML")]
+    public void DeeplyNestedDocumentsAreRefused(string function, char open, char close, string expected)
+    {
+        var doc = new string(open, 50_000) + new string(close, 50_000);
+        var e = EvaluateOnSmallStack($"std.length({function}('{doc}'))", 500);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void DeeplyIndentedYamlIsRefused()
+    {
+        var doc = string.Concat(Enumerable.Range(0, 3000).Select(i => new string(' ', i) + "- \\n"));
+        var e = EvaluateOnSmallStack($"std.length(std.parseYaml('{doc}'))", 500);
+        Assert.Contains("failed to parse YAML", e.Message);
+    }
+
     [Fact]
     public void RealStackIsProtectedEvenWithAHugeFrameLimit()
     {
