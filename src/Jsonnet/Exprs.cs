@@ -474,7 +474,11 @@ internal sealed class CompSpec(string? variable, Expr expr)
             return;
         }
         if (v is not JArray arr) throw JsonnetException.Runtime($"In comprehension, can only iterate over array, got {v.TypeName}", spec.Expr.Span);
-        foreach (var item in arr.Items) Run(specs, i + 1, new Env(env, new[] { item }), body);
+        foreach (var item in arr.Items)
+        {
+            env.Context.Tick();
+            Run(specs, i + 1, new Env(env, new[] { item }), body);
+        }
     }
 
     public static Scope ResolveAll(CompSpec[] specs, Scope scope)
@@ -493,7 +497,11 @@ internal sealed class ArrayCompExpr(Expr body, CompSpec[] specs) : Expr
     public override Value Eval(Env env)
     {
         var result = new List<Thunk>();
-        CompSpec.Run(specs, 0, env, e => result.Add(body.Delay(e)));
+        CompSpec.Run(specs, 0, env, e =>
+        {
+            if ((result.Count & 0xFFFF) == 0) env.Context.CheckSize(result.Count, Span);
+            result.Add(body.Delay(e));
+        });
         return new JArray(result.ToArray());
     }
 

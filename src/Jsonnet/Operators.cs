@@ -19,6 +19,7 @@ internal static class Operators
             case JArray a when r is JArray b:
                 if (a.Length == 0) return b;
                 if (b.Length == 0) return a;
+                ctx.CheckSize((double)a.Length + b.Length, span);
                 var items = new Thunk[a.Length + b.Length];
                 a.Items.CopyTo(items, 0);
                 b.Items.CopyTo(items, a.Length);

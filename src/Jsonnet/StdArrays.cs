@@ -34,14 +34,14 @@ internal static class Std
         {
             if (start == 0 && end == len && stepValue == 1) return arr;
             var items = new List<Thunk>();
-            for (int i = start; i < end; i += stepValue) items.Add(arr.Items[i]);
+            for (long i = start; i < end; i += stepValue) items.Add(arr.Items[i]);
             return StdLib.MakeArray(items);
         }
         var str = ((JString)target).Value;
         if (stepValue == 1 && !Strings.HasSurrogates(str)) return new JString(start >= end ? "" : str[start..end]);
         var cps = Strings.ToCodePoints(str);
         var sb = new StringBuilder();
-        for (int i = start; i < end; i += stepValue) sb.Append(Strings.FromCodePoint(cps[i]));
+        for (long i = start; i < end; i += stepValue) sb.Append(Strings.FromCodePoint(cps[i]));
         return new JString(sb.ToString());
     }
 }

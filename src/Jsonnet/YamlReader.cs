@@ -100,10 +100,14 @@ internal static partial class YamlReader
             case ".nan" or ".NaN" or ".NAN":
                 return new JString(text);
         }
-        if (IntPattern().IsMatch(text)) return JNumber.Of(double.Parse(text, CultureInfo.InvariantCulture));
-        if (text.StartsWith("0x", StringComparison.Ordinal) && HexPattern().IsMatch(text)) return JNumber.Of(System.Convert.ToInt64(text[2..], 16));
-        if (text.StartsWith("0o", StringComparison.Ordinal) && OctPattern().IsMatch(text)) return JNumber.Of(System.Convert.ToInt64(text[2..], 8));
-        if (FloatPattern().IsMatch(text)) return JNumber.Of(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+        if (IntPattern().IsMatch(text) && double.IsFinite(double.Parse(text, CultureInfo.InvariantCulture))) return JNumber.Of(double.Parse(text, CultureInfo.InvariantCulture));
+        if (text.Length <= 17 && HexPattern().IsMatch(text)) return JNumber.Of(System.Convert.ToInt64(text[2..], 16));
+        if (text.Length <= 22 && OctPattern().IsMatch(text)) return JNumber.Of(System.Convert.ToInt64(text[2..], 8));
+        if (FloatPattern().IsMatch(text))
+        {
+            double d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (double.IsFinite(d)) return JNumber.Of(d);
+        }
         return new JString(text);
     }
 

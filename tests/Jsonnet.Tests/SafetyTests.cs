@@ -93,6 +93,15 @@ public class SafetyTests
     }
 
     [Fact]
+    public void TimeLimitStopsHugeComprehensions()
+    {
+        var engine = new JsonnetEngine(new JsonnetOptions { Timeout = TimeSpan.FromMilliseconds(200) });
+        var e = Assert.Throws<JsonnetException>(() =>
+            engine.EvaluateSnippet("std.length([x for x in std.range(1, 100000) for y in std.range(1, 100000) if x == y && x < 0])"));
+        Assert.Contains("time limit", e.Message);
+    }
+
+    [Fact]
     public void CancellationStopsEvaluation()
     {
         var engine = new JsonnetEngine();
