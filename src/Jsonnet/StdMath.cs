@@ -25,8 +25,8 @@ internal static partial class StdLib
         Math1("round", x => Math.Floor(x + 0.5));
         Math1("deg2rad", x => x * Math.PI / 180);
         Math1("rad2deg", x => x * 180 / Math.PI);
-        Add("atan2", new[] { "y", "x" }, (ctx, a, site) => Operators.CheckNumber(Math.Atan2(Num(a[0], "atan2", "y", site), Num(a[1], "atan2", "x", site))));
-        Add("hypot", new[] { "a", "b" }, (ctx, a, site) => Operators.CheckNumber(Math.Sqrt(Math.Pow(Num(a[0], "hypot", "a", site), 2) + Math.Pow(Num(a[1], "hypot", "b", site), 2))));
+        Add("atan2", new[] { "y", "x" }, (ctx, a, site) => Operators.CheckNumber(Math.Atan2(Num(a[0], "atan2", "y", site), Num(a[1], "atan2", "x", site)), site));
+        Add("hypot", new[] { "a", "b" }, (ctx, a, site) => Operators.CheckNumber(Math.Sqrt(Math.Pow(Num(a[0], "hypot", "a", site), 2) + Math.Pow(Num(a[1], "hypot", "b", site), 2)), site));
         Add("pow", new[] { "x", "n" }, (ctx, a, site) => Operators.CheckNumber(Math.Pow(Num(a[0], "pow", "x", site), Num(a[1], "pow", "n", site)), site));
         Add("max", new[] { "a", "b" }, (ctx, a, site) => N(Math.Max(Num(a[0], "max", "a", site), Num(a[1], "max", "b", site))));
         Add("min", new[] { "a", "b" }, (ctx, a, site) => N(Math.Min(Num(a[0], "min", "a", site), Num(a[1], "min", "b", site))));
