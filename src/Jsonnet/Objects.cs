@@ -60,6 +60,7 @@ internal sealed class JObject : Value
     public readonly ObjectLayer[] Layers;
     private Dictionary<string, Value>? _cache;
     private Env?[]? _layerEnvs;
+    private Dictionary<(int, string), Value>? _superCache;
     private int _assertState; // 0 = not checked, 1 = running, 2 = done
     private string[]? _visibleSorted;
     private Dictionary<string, bool>? _visibility;
@@ -130,7 +131,14 @@ internal sealed class JObject : Value
     public Value? GetSuperField(EvalContext ctx, string name, int layer)
     {
         int k = FindLayer(name, layer - 1, true);
-        return k < 0 ? null : EvalField(ctx, k, name);
+        if (k < 0) return null;
+        // A field's value depends only on self and its layer, so super lookups are cached as well.
+        if (k == Layers.Length - 1 || FindLayer(name, Layers.Length - 1) == k) return TryGetField(ctx, name);
+        _superCache ??= new Dictionary<(int, string), Value>();
+        if (_superCache.TryGetValue((k, name), out var cached)) return cached;
+        var v = EvalField(ctx, k, name);
+        _superCache[(k, name)] = v;
+        return v;
     }
 
     private Value EvalField(EvalContext ctx, int k, string name)
