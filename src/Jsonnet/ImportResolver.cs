@@ -29,7 +29,7 @@ public sealed class FileSystemImportResolver : IImportResolver
     public FileSystemImportResolver(IEnumerable<string> allowedRoots, IEnumerable<string>? libraryPaths = null, string? baseDirectory = null)
     {
         _baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
-        _allowedRoots = allowedRoots.Select(r => WithSeparator(Path.GetFullPath(r, _baseDirectory))).ToArray();
+        _allowedRoots = allowedRoots.Select(r => WithSeparator(RealPath(Path.GetFullPath(r, _baseDirectory)))).ToArray();
         _libraryPaths = (libraryPaths ?? Array.Empty<string>()).ToArray();
     }
 
@@ -53,9 +53,39 @@ public sealed class FileSystemImportResolver : IImportResolver
         {
             var full = Path.GetFullPath(candidate, _baseDirectory);
             if (!IsAllowed(full)) throw new UnauthorizedAccessException($"import outside the allowed folders: {importPath}");
-            if (File.Exists(full)) return new ImportedFile(candidate, File.ReadAllBytes(full));
+            if (!File.Exists(full)) continue;
+            // Symbolic links must not lead out of the allowed folders either.
+            var real = RealPath(full);
+            if (!IsAllowed(real)) throw new UnauthorizedAccessException($"import outside the allowed folders: {importPath}");
+            return new ImportedFile(candidate, File.ReadAllBytes(real));
         }
         throw new FileNotFoundException("no match locally or in the Jsonnet library paths");
+    }
+
+    /// <summary>The path with every symbolic link along it followed.</summary>
+    private static string RealPath(string fullPath)
+    {
+        var root = Path.GetPathRoot(fullPath) ?? "";
+        var current = root;
+        var parts = new Queue<string>(fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries));
+        int links = 0;
+        while (parts.Count > 0)
+        {
+            var next = Path.Combine(current, parts.Dequeue());
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (info.Exists && info.LinkTarget != null)
+            {
+                if (++links > 40) throw new IOException("too many levels of symbolic links");
+                var target = Path.GetFullPath(info.LinkTarget, current);
+                var targetRoot = Path.GetPathRoot(target) ?? "";
+                var rest = parts.ToArray();
+                parts = new Queue<string>(target[targetRoot.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Concat(rest));
+                current = targetRoot;
+                continue;
+            }
+            current = next;
+        }
+        return current;
     }
 
     private bool IsAllowed(string fullPath) =>

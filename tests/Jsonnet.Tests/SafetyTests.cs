@@ -171,6 +171,34 @@ public class SafetyTests
     }
 
     [Fact]
+    public void SymbolicLinksCannotLeadOutOfTheAllowedFolders()
+    {
+        var root = Directory.CreateTempSubdirectory("jsonnet-allowed");
+        var outside = Directory.CreateTempSubdirectory("jsonnet-outside");
+        try
+        {
+            File.WriteAllText(Path.Combine(outside.FullName, "secret.libsonnet"), "{ secret: 42 }");
+            File.CreateSymbolicLink(Path.Combine(root.FullName, "link.libsonnet"), Path.Combine(outside.FullName, "secret.libsonnet"));
+            Directory.CreateSymbolicLink(Path.Combine(root.FullName, "dir"), outside.FullName);
+            File.WriteAllText(Path.Combine(root.FullName, "inside.libsonnet"), "{ ok: 1 }");
+            File.CreateSymbolicLink(Path.Combine(root.FullName, "inner-link.libsonnet"), Path.Combine(root.FullName, "inside.libsonnet"));
+            var engine = new JsonnetEngine(new JsonnetOptions { ImportResolver = new FileSystemImportResolver(new[] { root.FullName }) });
+            var main = Path.Combine(root.FullName, "main.jsonnet");
+            Assert.Equal("1", engine.Parse("(import 'inner-link.libsonnet').ok", main).Evaluate());
+            foreach (var path in new[] { "link.libsonnet", "dir/secret.libsonnet" })
+            {
+                var e = Assert.Throws<JsonnetException>(() => engine.Parse($"(import '{path}').secret", main).Evaluate());
+                Assert.Contains("outside the allowed folders", e.Message);
+            }
+        }
+        finally
+        {
+            root.Delete(true);
+            outside.Delete(true);
+        }
+    }
+
+    [Fact]
     public void WithoutResolverNothingCanBeImported()
     {
         var e = Assert.Throws<JsonnetException>(() => new JsonnetEngine().EvaluateSnippet("importstr '/etc/hostname'"));
