@@ -55,9 +55,6 @@ trap cleanup EXIT INT TERM
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   log "using the PostgreSQL at TEST_DATABASE_URL"
-elif command -v docker >/dev/null && docker info >/dev/null 2>&1; then
-  log "a Docker engine answers: the tests start PostgreSQL with Testcontainers"
-  export TEST_USE_TESTCONTAINERS=1
 else
   pg_bin=$(find_pg_bin)
   export TEST_PG_BIN="$pg_bin"
