@@ -9,6 +9,7 @@ using IdentityServer.Logging;
 using IdentityServer.Persistence;
 using IdentityServer.Sessions;
 using IdentityServer.SelfService;
+using IdentityServer.Ui;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serilog;
@@ -190,6 +191,7 @@ public static class ServerApp
         SchemaEndpoints.Map(app.MapPublic());
         SchemaEndpoints.Map(app.MapAdmin());
         app.MapHealth();
+        app.MapBuiltInUi();
         // Kratos also answers the probes under /admin on the admin listener.
         app.MapAdmin().MapHealth();
     }
