@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -50,6 +51,23 @@ public static class ErrorHandling
         JsonException j => KratosError.BadRequest("The request body is not valid JSON: " + j.Message),
         _ => new KratosError(500, KratosError.DefaultMessage(500)),
     };
+
+    /// <summary>
+    /// Reads a JSON request body of at most <paramref name="maxBytes"/>: larger is 413, malformed JSON is
+    /// 400 with the reason prefix and the parser's message.
+    /// </summary>
+    public static async Task<JsonNode?> ReadJsonAsync(HttpRequest request, long maxBytes, string malformedReason, CancellationToken ct)
+    {
+        LimitBody(request.HttpContext, maxBytes);
+        try
+        {
+            return await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+        }
+        catch (JsonException e)
+        {
+            throw KratosError.BadRequest(malformedReason + e.Message);
+        }
+    }
 
     /// <summary>Rejects bodies larger than the limit before they are read.</summary>
     public static void LimitBody(HttpContext context, long maxBytes)

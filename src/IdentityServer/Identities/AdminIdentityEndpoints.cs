@@ -65,10 +65,7 @@ public static class AdminIdentityEndpoints
     private static async Task<IResult> Patch(string id, HttpRequest request, IdentityManager manager, IIdentitySchemas schemas, CancellationToken ct)
     {
         var identity = await Load(manager, id, ct);
-        ErrorHandling.LimitBody(request.HttpContext, 1024 * 1024);
-        JsonNode? body;
-        try { body = await JsonNode.ParseAsync(request.Body, cancellationToken: ct); }
-        catch (System.Text.Json.JsonException e) { throw KratosError.BadRequest("The request body is not valid JSON: " + e.Message); }
+        var body = await ErrorHandling.ReadJsonAsync(request, IdentityDraft.MaxBodyBytes, IdentityDraft.MalformedReason, ct);
         var operations = JsonPatch.Parse(body);
         foreach (var op in operations)
         {

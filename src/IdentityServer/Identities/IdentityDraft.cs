@@ -30,20 +30,12 @@ public sealed class IdentityDraft
     public string? HashedPassword { get; init; }
     public List<ImportedOidcProvider>? OidcProviders { get; init; }
 
-    public static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        ErrorHandling.LimitBody(request.HttpContext, 1024 * 1024);
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
-        }
-        catch (JsonException e)
-        {
-            throw KratosError.BadRequest("The request body is not valid JSON: " + e.Message);
-        }
-        return node as JsonObject ?? throw KratosError.BadRequest("The request body must be a JSON object.");
-    }
+    public static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken ct) =>
+        await ErrorHandling.ReadJsonAsync(request, MaxBodyBytes, MalformedReason, ct) as JsonObject
+        ?? throw KratosError.BadRequest("The request body must be a JSON object.");
+
+    public const long MaxBodyBytes = 1024 * 1024;
+    public const string MalformedReason = "The request body is not valid JSON: ";
 
     public static IdentityDraft Parse(JsonObject body, bool requireState, bool replace = false)
     {

@@ -18,9 +18,7 @@ public static class FlowBody
         var contentType = request.ContentType ?? "";
         if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            JsonNode? node;
-            try { node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct); }
-            catch (JsonException e) { throw KratosError.BadRequest("Unable to decode JSON payload: " + e.Message); }
+            var node = await ErrorHandling.ReadJsonAsync(request, MaxBytes, "Unable to decode JSON payload: ", ct);
             return node as JsonObject ?? throw KratosError.BadRequest("Unable to decode JSON payload: the body must be a JSON object.");
         }
         if (request.HasFormContentType)
