@@ -4,6 +4,9 @@ public static class FlowKinds
 {
     public const string Login = "login";
     public const string Registration = "registration";
+    public const string Settings = "settings";
+    public const string Verification = "verification";
+    public const string Recovery = "recovery";
 }
 
 public static class FlowTypes
@@ -32,6 +35,8 @@ public sealed class FlowRecord
     /// <summary>The masked anti-CSRF token handed to the browser with this flow; empty for API flows.</summary>
     public string CsrfToken { get; set; } = "";
     public string? IdentitySchemaId { get; set; }
+    /// <summary>The identity a settings flow belongs to (also recovery and verification once known).</summary>
+    public Guid? IdentityId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -25,6 +25,7 @@ public static class FlowMapping
             e.Property(x => x.OrganizationId).HasColumnName("organization_id");
             e.Property(x => x.CsrfToken).HasColumnName("csrf_token");
             e.Property(x => x.IdentitySchemaId).HasColumnName("identity_schema_id");
+            e.Property(x => x.IdentityId).HasColumnName("identity_id");
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
         });
