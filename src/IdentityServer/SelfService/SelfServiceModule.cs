@@ -5,6 +5,7 @@ using IdentityServer.SelfService.Flows;
 using IdentityServer.SelfService.Flows.Login;
 using IdentityServer.SelfService.Flows.Registration;
 using IdentityServer.SelfService.Hooks;
+using IdentityServer.SelfService.Strategies.Code;
 using IdentityServer.SelfService.Strategies.Password;
 
 namespace IdentityServer.SelfService;
@@ -24,6 +25,7 @@ public static class SelfServiceModule
         services.AddScoped<FlowLoader>();
         services.AddScoped<LoginFlows>();
         services.AddScoped<RegistrationFlows>();
+        services.AddCodeLoginAndRegistration();
         services.AddScoped<ILoginStrategy, PasswordLogin>();
         services.AddScoped<IRegistrationStrategy, PasswordRegistration>();
         services.AddScoped<HookRunner>();

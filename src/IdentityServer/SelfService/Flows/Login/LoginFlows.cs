@@ -87,7 +87,7 @@ public sealed class LoginFlows(
         ui.ResetMessages();
         var submission = new FlowSubmission { Http = http, Flow = flow, Ui = ui, Body = body, Config = Config };
         var method = FlowBody.String(body, "method");
-        var strategy = strategies.FirstOrDefault(s => s.Method == method && s.IsEnabled(Config))
+        var strategy = strategies.FirstOrDefault(s => s.Accepts(method, body) && s.IsEnabled(Config))
             ?? throw submission.Fail(Messages.MissingOrInvalidMethod());
         var outcome = await strategy.LoginAsync(submission, ct);
         if (outcome.Identity.State != IdentityStates.Active)
@@ -107,7 +107,8 @@ public sealed class LoginFlows(
 
         JsonObject sessionJson;
         string? token = null;
-        if (flow.Refresh && current is not null && current.IdentityId == outcome.Identity.Id)
+        // A refresh or a second factor (aal2) completes the session the request already has.
+        if (current is not null && current.IdentityId == outcome.Identity.Id)
         {
             sessionJson = await sessions.ExtendWithAsync(current.Id, [outcome.Method], http, ct);
             token = flow.Type == FlowTypes.Api ? SentSessionToken(http) : null;

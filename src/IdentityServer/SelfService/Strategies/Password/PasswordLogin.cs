@@ -23,6 +23,8 @@ public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, Time
 
     public Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
     {
+        // A password is a first factor only: aal2 forms offer second factors.
+        if (flow.RequestedAal != "aal1") return Task.CompletedTask;
         ui.Upsert(UiNode.Input("identifier", UiNodeGroups.Default, "text", JsonValue.Create(""), required: true, label: Messages.NodeLabelId()));
         ui.Upsert(UiNode.Input("password", UiNodeGroups.Password, "password", required: true, autocomplete: "current-password",
             label: Messages.NodeLabelPassword()));
@@ -32,6 +34,7 @@ public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, Time
 
     public async Task<LoginOutcome> LoginAsync(FlowSubmission submission, CancellationToken ct)
     {
+        if (submission.Flow.RequestedAal != "aal1") throw submission.Fail(Messages.MissingOrInvalidMethod());
         var identifier = FlowBody.String(submission.Body, "identifier") ?? "";
         var password = FlowBody.String(submission.Body, "password") ?? "";
         submission.Ui.Find("identifier")?.SetValue(JsonValue.Create(identifier));
