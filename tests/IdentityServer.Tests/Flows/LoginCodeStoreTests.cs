@@ -1,0 +1,68 @@
+using IdentityServer.Config;
+using IdentityServer.SelfService.Strategies.Code;
+using IdentityServer.Tests.Config;
+
+namespace IdentityServer.Tests.Flows;
+
+public class LoginCodeStoreTests
+{
+    [Fact]
+    public void Codes_are_six_random_digits()
+    {
+        var codes = Enumerable.Range(0, 2000).Select(_ => LoginCodeStore.Generate()).ToList();
+        Assert.All(codes, c => Assert.Matches("^[0-9]{6}$", c));
+        // Every digit shows up in every position, and codes do not repeat in a small sample.
+        for (var position = 0; position < LoginCodeStore.Length; position++)
+            Assert.Equal(10, codes.Select(c => c[position]).Distinct().Count());
+        Assert.True(codes.Distinct().Count() > 1900);
+    }
+
+    [Fact]
+    public void The_stored_hash_binds_the_code_to_its_flow_and_secret()
+    {
+        var flow = Guid.NewGuid();
+        var hash = LoginCodeStore.Hash("secret-one", flow, "123456");
+        Assert.Matches("^[0-9a-f]{64}$", hash);
+        Assert.DoesNotContain("123456", hash);
+        Assert.Equal(hash, LoginCodeStore.Hash("secret-one", flow, "123456"));
+        Assert.NotEqual(hash, LoginCodeStore.Hash("secret-one", Guid.NewGuid(), "123456"));
+        Assert.NotEqual(hash, LoginCodeStore.Hash("secret-two", flow, "123456"));
+        Assert.NotEqual(hash, LoginCodeStore.Hash("secret-one", flow, "123457"));
+    }
+
+    [Fact]
+    public void Code_method_defaults_are_Kratos_defaults()
+    {
+        using var folder = new TempConfigFolder();
+        var config = ConfigLoader.Load([folder.Write("kratos.yml", TempConfigFolder.MinimalConfig)], new Dictionary<string, string>()).Config!;
+        var code = config.SelfService.Methods.Code;
+        // Kratos's configuration schema and code both default the lifespan to one hour.
+        Assert.Equal(TimeSpan.FromHours(1), code.Config.Lifespan);
+        Assert.Equal(5, code.Config.MaxSubmissions);
+        Assert.False(code.PasswordlessEnabled);
+        Assert.False(code.MfaEnabled);
+        Assert.False(code.Config.MissingCredentialFallbackEnabled);
+    }
+
+    [Fact]
+    public void Passwordless_and_mfa_together_are_refused_with_a_hint()
+    {
+        using var folder = new TempConfigFolder();
+        var yaml = TempConfigFolder.MinimalConfig + """
+
+              methods:
+                code:
+                  passwordless_enabled: true
+                  mfa_enabled: true
+            """;
+        var result = ConfigLoader.Load([folder.Write("kratos.yml", yaml)], new Dictionary<string, string>());
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("selfservice.methods.code.mfa_enabled", problem.KeyPath);
+        Assert.Equal("must be false, got true", problem.Message);
+        Assert.Contains("turn one of them off", problem.Hint);
+
+        var alone = ConfigLoader.Load([folder.Write("ok.yml", yaml.Replace("mfa_enabled: true", "mfa_enabled: false"))], new Dictionary<string, string>());
+        Assert.Empty(alone.Problems);
+        Assert.True(alone.Config!.SelfService.Methods.Code.PasswordlessEnabled);
+    }
+}
