@@ -45,7 +45,7 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         var sent = await app.PostJson($"/self-service/login?flow={Id(flow)}", CodeBody(identifier));
         Assert.True(sent.Code == 400, sent.ToString());
         Assert.Equal("sent_email", State(sent.Json));
-        return (sent.Json, fixture.Inbox.LatestCode(recipient, LoginTemplate));
+        return (sent.Json, await fixture.Inbox.NextCodeAsync(recipient, LoginTemplate));
     }
 
     [Fact]
@@ -61,12 +61,17 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         var (sent, code) = await RequestCodeNative(app, email.ToUpperInvariant(), email);
         Assert.Equal([1010014L], MessageIds(sent));
         Assert.Equal("code", sent["active"]!.GetValue<string>());
-        var message = fixture.Inbox.MessagesFor(email).Single();
-        Assert.Equal("email", message.Channel);
-        Assert.Equal(email, message.TemplateData["To"]!.GetValue<string>());
-        Assert.Equal(identityId, message.TemplateData["Identity"]!["id"]!.GetValue<string>());
-        Assert.Equal(15, message.TemplateData["ExpiresInMinutes"]!.GetValue<int>());
-        Assert.StartsWith("http://127.0.0.1:4433/self-service/login/api", message.TemplateData["RequestURL"]!.GetValue<string>());
+        // The message was written with the flow, under Kratos's template type and model names.
+        var (template, channel, data) = Assert.Single(await fixture.Inbox.QueuedForAsync(email));
+        Assert.Equal((LoginTemplate, "email"), (template, channel));
+        Assert.Equal(email, data["To"]!.GetValue<string>());
+        Assert.Equal(code, data["LoginCode"]!.GetValue<string>());
+        Assert.Equal(identityId, data["Identity"]!["id"]!.GetValue<string>());
+        Assert.Equal(15, data["ExpiresInMinutes"]!.GetValue<int>());
+        Assert.StartsWith("http://127.0.0.1:4433/self-service/login/api", data["RequestURL"]!.GetValue<string>());
+        var mail = Assert.Single(fixture.Inbox.Sink.MessagesTo(email)).Message;
+        Assert.Equal(email, Assert.Single(mail.To.Mailboxes).Address);
+        Assert.Contains("valid for 15 minutes", mail.TextBody);
 
         var done = await app.PostJson($"/self-service/login?flow={Id(sent)}", CodeBody(email, code));
         Assert.True(done.Code == 200, done.ToString());
@@ -100,7 +105,7 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         Assert.Equal("hidden", hidden["attributes"]!["type"]!.GetValue<string>());
         Assert.Equal(email, hidden["attributes"]!["value"]!.GetValue<string>());
 
-        var code = fixture.Inbox.LatestCode(email, LoginTemplate);
+        var code = await fixture.Inbox.NextCodeAsync(email, LoginTemplate);
         var done = await browser.PostForm($"/self-service/login?flow={Id(flow)}",
             [F("csrf_token", Csrf(shown)), F("identifier", email), F("method", "code"), F("code", code)]);
         Assert.True(done.Status == HttpStatusCode.SeeOther, done.ToString());
@@ -123,7 +128,7 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         Assert.Equal(Csrf(flow), Csrf(sent.Json));
 
         var done = await browser.PostJson($"/self-service/login?flow={Id(flow)}",
-            CodeBody(code: fixture.Inbox.LatestCode(email, LoginTemplate), csrf: Csrf(sent.Json)));
+            CodeBody(code: await fixture.Inbox.NextCodeAsync(email, LoginTemplate), csrf: Csrf(sent.Json)));
         Assert.True(done.Code == 200, done.ToString());
         Assert.Null(done.Json["session_token"]);
         Assert.Equal("redirect_browser_to", done.Json["continue_with"]![0]!["action"]!.GetValue<string>());
@@ -139,7 +144,7 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         Assert.Equal(400, reply.Code);
         Assert.Equal([4000035L], MessageIds(reply.Json));
         Assert.Equal("choose_method", State(reply.Json));
-        Assert.Empty(fixture.Inbox.MessagesFor(email));
+        Assert.Empty(await fixture.Inbox.QueuedForAsync(email));
 
         var empty = await app.PostJson($"/self-service/login?flow={Id(flow)}", CodeBody(""));
         Assert.Equal(400, empty.Code);
@@ -178,7 +183,7 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         {
             var resent = await app.PostJson($"/self-service/login?flow={Id(flowB)}", CodeBody(email, resend: "code"));
             Assert.Equal(400, resent.Code);
-            codeB = fixture.Inbox.LatestCode(email, LoginTemplate);
+            codeB = await fixture.Inbox.NextCodeAsync(email, LoginTemplate);
         }
 
         // Flow B's code does not open flow A.
@@ -219,7 +224,7 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         var resent = await app.PostJson($"/self-service/login?flow={Id(flow)}", CodeBody(email, resend: "code"));
         Assert.Equal(400, resent.Code);
         Assert.Equal([1010014L], MessageIds(resent.Json));
-        var fresh = fixture.Inbox.LatestCode(email, LoginTemplate);
+        var fresh = await fixture.Inbox.NextCodeAsync(email, LoginTemplate);
         var done = await app.PostJson($"/self-service/login?flow={Id(flow)}", CodeBody(email, fresh));
         Assert.True(done.Code == 200, done.ToString());
     }
@@ -237,7 +242,7 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
             var resent = await app.PostJson($"/self-service/login?flow={Id(flow)}", CodeBody(resend: "code"));
             Assert.Equal(400, resent.Code);
             Assert.Equal("sent_email", State(resent.Json));
-            second = fixture.Inbox.LatestCode(email, LoginTemplate);
+            second = await fixture.Inbox.NextCodeAsync(email, LoginTemplate);
         } while (second == first);
 
         var old = await app.PostJson($"/self-service/login?flow={Id(flow)}", CodeBody(email, first));
@@ -282,7 +287,7 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         var payload = await app.PostJson(path, new JsonObject { ["method"] = "code", ["identifier"] = email, ["transient_payload"] = "[1]" });
         Assert.Equal(400, payload.Code);
         Assert.NotNull(payload.Json["error"]);
-        Assert.Empty(fixture.Inbox.MessagesFor(email));
+        Assert.Empty(await fixture.Inbox.QueuedForAsync(email));
 
         // A browser flow needs the anti-CSRF token; a native flow must not carry cookies.
         using var browser = fixture.Browser();
@@ -292,7 +297,7 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         Assert.Equal("security_csrf_violation", forged.ErrorId);
         var cookie = await app.PostJson(path, CodeBody(email), new Dictionary<string, string> { ["Cookie"] = "session=1" });
         Assert.Equal(400, cookie.Code);
-        Assert.Empty(fixture.Inbox.MessagesFor(email));
+        Assert.Empty(await fixture.Inbox.QueuedForAsync(email));
     }
 
     private static string Other(string code) => ((int.Parse(code) + 1) % 1_000_000).ToString("D6");

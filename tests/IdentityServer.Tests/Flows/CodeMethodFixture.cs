@@ -1,21 +1,27 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using IdentityServer.Courier;
 using IdentityServer.Hosting;
+using IdentityServer.Persistence;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
 
 namespace IdentityServer.Tests.Flows;
 
 /// <summary>
 /// A server with the code method: passwordless (code as first factor, password off) or as a second
 /// factor (password on, `mfa_enabled`). The identity schema marks the email as password and code
-/// identifier and as verifiable address.
+/// identifier and as verifiable address. Codes travel as real mail: the courier delivers over SMTP to a
+/// sink on loopback, and the tests read the code from the delivered message.
 /// </summary>
 public abstract class CodeMethodFixture : IAsyncLifetime
 {
     public RunningServer Server { get; private set; } = null!;
     public Api Admin { get; private set; } = null!;
-    public CodeInbox Inbox { get; } = new();
+    public CodeInbox Inbox { get; private set; } = null!;
 
     protected abstract Task<string> CreateDsnAsync();
 
@@ -24,6 +30,7 @@ public abstract class CodeMethodFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Inbox = new CodeInbox(SmtpSink.Start(SmtpSink.Security.None));
         var schema = Path.Combine(AppContext.BaseDirectory, "TestData", "code-identity.schema.json");
         var app = FlowFixture.AppUrl;
         var yaml = $"""
@@ -44,7 +51,10 @@ public abstract class CodeMethodFixture : IAsyncLifetime
                   url: file://{schema}
             courier:
               smtp:
-                connection_uri: smtp://127.0.0.1:1025/
+                connection_uri: "{Inbox.Sink.ConnectionUri()}"
+                from_address: accounts@example.org
+              worker:
+                pull_wait: 50ms
             secrets:
               cookie: ["a-test-cookie-secret-of-32-chars!"]
               cipher: ["a-test-cipher-secret-of-32-chars"]
@@ -75,9 +85,9 @@ public abstract class CodeMethodFixture : IAsyncLifetime
         {
             Environment = new Dictionary<string, string>(),
             PortOverride = 0,
-            ConfigureServices = services => services.AddSingleton<ICourierOutbox>(Inbox),
         });
         Admin = new Api(Server.AdminUrl);
+        Inbox.Server = Server;
     }
 
     public FlowClient Browser() => new(Server.PublicUrl);
@@ -87,6 +97,7 @@ public abstract class CodeMethodFixture : IAsyncLifetime
     {
         Admin.Dispose();
         await Server.DisposeAsync();
+        await Inbox.Sink.DisposeAsync();
     }
 }
 
@@ -135,30 +146,50 @@ public sealed class SqliteMfaCodeFixture : MfaCodeFixture
 }
 
 /// <summary>
-/// The messages the server queued, by recipient, as a person would find them in a mailbox: the test
-/// takes the code from the latest one.
+/// A mailbox per recipient on the SMTP sink. Tests read messages in the order they were sent: each
+/// call waits for the next delivered message to the address and takes the code from its text.
 /// </summary>
-public sealed class CodeInbox : ICourierOutbox
+public sealed class CodeInbox(SmtpSink sink)
 {
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<OutgoingMessage>> _byRecipient = new();
+    private readonly ConcurrentDictionary<string, int> _read = new(StringComparer.OrdinalIgnoreCase);
 
-    public Task QueueAsync(OutgoingMessage message, CancellationToken ct)
+    public SmtpSink Sink { get; } = sink;
+    public RunningServer Server { get; set; } = null!;
+
+    /// <summary>The next delivered message to the recipient; its subject names the kind of code.</summary>
+    public async Task<MimeMessage> NextMessageAsync(string recipient)
     {
-        _byRecipient.GetOrAdd(message.Recipient, _ => new ConcurrentQueue<OutgoingMessage>()).Enqueue(message);
-        return Task.CompletedTask;
+        var index = _read.AddOrUpdate(recipient, 1, (_, n) => n + 1) - 1;
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < until)
+        {
+            var delivered = Sink.MessagesTo(recipient);
+            if (delivered.Count > index)
+                return delivered[index].Message;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"message {index + 1} to {recipient} did not arrive");
     }
 
-    public IReadOnlyList<OutgoingMessage> MessagesFor(string recipient) =>
-        _byRecipient.TryGetValue(recipient, out var queue) ? queue.ToList() : [];
-
-    /// <summary>The code in the latest message to the recipient, checking the template it was sent with.</summary>
-    public string LatestCode(string recipient, string template)
+    /// <summary>The code in the next message to the recipient: a sign-in code for login_code_valid, a sign-up code else.</summary>
+    public async Task<string> NextCodeAsync(string recipient, string template)
     {
-        var message = MessagesFor(recipient).LastOrDefault() ?? throw new InvalidOperationException($"No message was sent to {recipient}.");
-        Assert.Equal(template, message.TemplateType);
-        var field = template == "login_code_valid" ? "LoginCode" : "RegistrationCode";
-        var code = message.TemplateData[field]!.GetValue<string>();
+        var mail = await NextMessageAsync(recipient);
+        Assert.StartsWith(template == "login_code_valid" ? "Your sign-in code: " : "Your sign-up code: ", mail.Subject);
+        var code = Regex.Match(mail.TextBody ?? "", "\\b[0-9]{6}\\b").Value;
         Assert.Matches("^[0-9]{6}$", code);
+        Assert.EndsWith(code, mail.Subject);
+        Assert.Contains(code, mail.HtmlBody);
         return code;
+    }
+
+    /// <summary>The messages the flows wrote to the outbox for the recipient, with their template data, oldest first.</summary>
+    public async Task<IReadOnlyList<(string TemplateType, string Channel, JsonObject Data)>> QueuedForAsync(string recipient)
+    {
+        using var scope = Server.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var rows = await db.Set<CourierMessage>().AsNoTracking().Where(m => m.Recipient == recipient)
+            .OrderBy(m => m.CreatedAt).ToListAsync();
+        return rows.Select(m => (m.TemplateType, m.Channel, JsonNode.Parse(m.TemplateData)!.AsObject())).ToList();
     }
 }

@@ -45,9 +45,11 @@ public abstract class CodeRegistrationTests(CodeMethodFixture fixture)
         Assert.Equal(email, Node(sent.Json, "traits.email")["attributes"]!["value"]!.GetValue<string>());
         Assert.Equal(0, await CountIdentities(fixture.Admin, email));
 
-        var message = fixture.Inbox.MessagesFor(email).Single();
-        Assert.Equal("Ada", message.TemplateData["Traits"]!["name"]!["first"]!.GetValue<string>());
-        var code = fixture.Inbox.LatestCode(email, Template);
+        var code = await fixture.Inbox.NextCodeAsync(email, Template);
+        var (template, _, data) = Assert.Single(await fixture.Inbox.QueuedForAsync(email));
+        Assert.Equal(Template, template);
+        Assert.Equal(code, data["RegistrationCode"]!.GetValue<string>());
+        Assert.Equal("Ada", data["Traits"]!["name"]!["first"]!.GetValue<string>());
 
         var done = await app.PostJson($"/self-service/registration?flow={Id(flow)}", Body(email, code));
         Assert.True(done.Code == 200, done.ToString());
@@ -82,7 +84,7 @@ public abstract class CodeRegistrationTests(CodeMethodFixture fixture)
         Assert.True(Node(shown, "traits.newsletter")["attributes"]!["value"]!.GetValue<bool>());
 
         // The form posts back what it holds: the hidden traits as text, the code and method.
-        var code = fixture.Inbox.LatestCode(email, Template);
+        var code = await fixture.Inbox.NextCodeAsync(email, Template);
         var done = await browser.PostForm($"/self-service/registration?flow={Id(flow)}",
             [F("csrf_token", Csrf(shown)), F("traits.email", email), F("traits.newsletter", "true"), F("method", "code"), F("code", code)]);
         Assert.True(done.Status == HttpStatusCode.SeeOther, done.ToString());
@@ -109,7 +111,7 @@ public abstract class CodeRegistrationTests(CodeMethodFixture fixture)
         Assert.Equal([4000040L], NodeMessageIds(invalid.Json, "traits.email"));
 
         Assert.Equal(400, (await app.PostJson(path, Body(email))).Code);
-        var code = fixture.Inbox.LatestCode(email, Template);
+        var code = await fixture.Inbox.NextCodeAsync(email, Template);
 
         var changed = await app.PostJson(path, Body(email, code, first: "Eve"));
         Assert.Equal([4000036L], MessageIds(changed.Json));
@@ -137,7 +139,7 @@ public abstract class CodeRegistrationTests(CodeMethodFixture fixture)
         var flow = await StartApiFlow(app, "registration");
         var path = $"/self-service/registration?flow={Id(flow)}";
         Assert.Equal(400, (await app.PostJson(path, Body(email.ToUpperInvariant()))).Code);
-        var code = fixture.Inbox.LatestCode(email, Template);
+        var code = await fixture.Inbox.NextCodeAsync(email, Template);
         var done = await app.PostJson(path, Body(email.ToUpperInvariant(), code));
         Assert.Equal(400, done.Code);
         Assert.Equal([4000007L], MessageIds(done.Json));
@@ -152,13 +154,13 @@ public abstract class CodeRegistrationTests(CodeMethodFixture fixture)
         var path = $"/self-service/registration?flow={Id(flow)}";
         var email = NewEmail();
         Assert.Equal(400, (await app.PostJson(path, Body(email))).Code);
-        var first = fixture.Inbox.LatestCode(email, Template);
+        var first = await fixture.Inbox.NextCodeAsync(email, Template);
         string second;
         do
         {
             var resent = await app.PostJson(path, Body(email, resend: "code"));
             Assert.Equal([1040005L], MessageIds(resent.Json));
-            second = fixture.Inbox.LatestCode(email, Template);
+            second = await fixture.Inbox.NextCodeAsync(email, Template);
         } while (second == first);
         Assert.Equal([4040003L], MessageIds((await app.PostJson(path, Body(email, first))).Json));
         var done = await app.PostJson(path, Body(email, second));
@@ -179,6 +181,6 @@ public abstract class CodeRegistrationTests(CodeMethodFixture fixture)
         var forged = await browser.PostJson($"/self-service/registration?flow={Id(flow)}", Body(email));
         Assert.Equal(403, forged.Code);
         Assert.Equal("security_csrf_violation", forged.ErrorId);
-        Assert.Empty(fixture.Inbox.MessagesFor(email));
+        Assert.Empty(await fixture.Inbox.QueuedForAsync(email));
     }
 }

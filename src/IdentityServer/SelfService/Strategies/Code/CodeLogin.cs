@@ -121,7 +121,7 @@ public sealed class CodeLogin(
         }
 
         var issued = await codes.IssueAsync(flow.Id, identity.Id, targets, ct);
-        await messages.QueueLoginAsync(submission.Http, flow, identity, issued, payload, ct);
+        await messages.QueueLoginAsync(flow, identity, issued, payload, ct);
 
         flow.State = SentState;
         flow.Active = Method;

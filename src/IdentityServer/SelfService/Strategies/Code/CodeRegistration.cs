@@ -77,7 +77,7 @@ public sealed class CodeRegistration(
         var addresses = await CodeAddressesAsync(submission, schemaId, traits, ct);
 
         var issued = await codes.IssueAsync(flow.Id, null, addresses, ct);
-        await messages.QueueRegistrationAsync(submission.Http, flow, traits, issued, payload, ct);
+        await messages.QueueRegistrationAsync(flow, traits, issued, payload, ct);
 
         flow.State = CodeLogin.SentState;
         flow.Active = Method;

@@ -14,14 +14,14 @@ namespace IdentityServer.SelfService.Strategies.Code;
 /// template models (`login_code_valid`: To, LoginCode, Identity, ...; `registration_code_valid`: To,
 /// RegistrationCode, Traits, ...), so that Kratos templates render unchanged.
 /// </summary>
-public sealed class LoginCodeMessages(ConfigStore config, IIdentitySchemas schemas)
+public sealed class LoginCodeMessages(ConfigStore config, IIdentitySchemas schemas, ICourierOutbox outbox)
 {
     public const string LoginTemplate = "login_code_valid";
     public const string RegistrationTemplate = "registration_code_valid";
 
     private int ExpiresInMinutes => (int)config.Current.SelfService.Methods.Code.Config.Lifespan.TotalMinutes;
 
-    public async Task QueueLoginAsync(HttpContext http, FlowRecord flow, Identity identity,
+    public async Task QueueLoginAsync(FlowRecord flow, Identity identity,
         IEnumerable<(CodeAddress Target, string Code)> codes, JsonObject transientPayload, CancellationToken ct)
     {
         var identityJson = IdentityJson.Render(identity, schemas.PublicUrl(identity.SchemaId), false, [], false);
@@ -37,11 +37,11 @@ public sealed class LoginCodeMessages(ConfigStore config, IIdentitySchemas schem
                 ["ExpiresInMinutes"] = ExpiresInMinutes,
             };
             if (target.Channel == AddressChannels.Sms) data["RequestURLDomain"] = RequestUrlDomain(flow.RequestUrl);
-            await Outbox(http).QueueAsync(new OutgoingMessage(LoginTemplate, Channel(target), target.Address, data), ct);
+            await outbox.QueueAsync(new OutgoingMessage(LoginTemplate, Channel(target), target.Address, data), ct);
         }
     }
 
-    public async Task QueueRegistrationAsync(HttpContext http, FlowRecord flow, JsonObject traits,
+    public async Task QueueRegistrationAsync(FlowRecord flow, JsonObject traits,
         IEnumerable<(CodeAddress Target, string Code)> codes, JsonObject transientPayload, CancellationToken ct)
     {
         foreach (var (target, code) in codes)
@@ -58,15 +58,9 @@ public sealed class LoginCodeMessages(ConfigStore config, IIdentitySchemas schem
                 ["ExpiresInMinutes"] = ExpiresInMinutes,
             };
             if (target.Channel == AddressChannels.Sms) data["RequestURLDomain"] = RequestUrlDomain(flow.RequestUrl);
-            await Outbox(http).QueueAsync(new OutgoingMessage(RegistrationTemplate, Channel(target), target.Address, data), ct);
+            await outbox.QueueAsync(new OutgoingMessage(RegistrationTemplate, Channel(target), target.Address, data), ct);
         }
     }
-
-    /// <summary>
-    /// Resolved when a message is sent rather than injected, so that the strategies can be built on
-    /// servers without a courier as long as the code method is not used.
-    /// </summary>
-    private static ICourierOutbox Outbox(HttpContext http) => http.RequestServices.GetRequiredService<ICourierOutbox>();
 
     private static string Channel(CodeAddress target) => target.Channel == AddressChannels.Sms ? OutgoingMessage.Sms : OutgoingMessage.Email;
 
