@@ -300,5 +300,44 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         Assert.Empty(await fixture.Inbox.QueuedForAsync(email));
     }
 
+    [Fact]
+    public async Task Sign_up_and_sign_in_by_sms()
+    {
+        var national = $"176 {Random.Shared.Next(1000, 9999)} {Random.Shared.Next(1000, 9999)}";
+        var phone = "+49" + national.Replace(" ", "");
+        var email = NewEmail();
+        using var app = fixture.Native();
+        var registration = await StartApiFlow(app, "registration");
+        var path = $"/self-service/registration?flow={Id(registration)}";
+        var traits = new JsonObject { ["email"] = email, ["phone"] = phone };
+        var sent = await app.PostJson(path, new JsonObject { ["method"] = "code", ["traits"] = traits.DeepClone() });
+        Assert.True(sent.Code == 400, sent.ToString());
+
+        // One code per address: either one proves its own address.
+        await fixture.Inbox.NextCodeAsync(email, "registration_code_valid");
+        var smsCode = await fixture.Sms.NextCodeAsync(phone);
+        Assert.Contains("sign-up code", fixture.Sms.TextsTo(phone).Single());
+        var registered = await app.PostJson(path, new JsonObject { ["method"] = "code", ["traits"] = traits.DeepClone(), ["code"] = smsCode });
+        Assert.True(registered.Code == 200, registered.ToString());
+        var id = registered.Json["identity"]!["id"]!.GetValue<string>();
+        var identity = (await fixture.Admin.Get($"/admin/identities/{id}")).Json;
+        var verified = identity["verifiable_addresses"]!.AsArray().ToDictionary(a => a!["value"]!.GetValue<string>(), a => a!["verified"]!.GetValue<bool>());
+        Assert.Equal(new Dictionary<string, bool> { [email] = false, [phone] = true }, verified);
+        Assert.Equal(new[] { email, phone }.Order(), identity["credentials"]!["code"]!["identifiers"]!.AsArray().Select(i => i!.GetValue<string>()).Order());
+
+        // Signing in with the number written another way sends a text, not a mail.
+        var (flow, code) = (await StartApiFlow(app, "login"), "");
+        var requested = await app.PostJson($"/self-service/login?flow={Id(flow)}", CodeBody("+49 " + national));
+        Assert.True(requested.Code == 400, requested.ToString());
+        code = await fixture.Sms.NextCodeAsync(phone);
+        var (template, channel, data) = (await fixture.Inbox.QueuedForAsync(phone))[^1];
+        Assert.Equal((LoginTemplate, "sms"), (template, channel));
+        Assert.Equal("127.0.0.1", data["RequestURLDomain"]!.GetValue<string>());
+        var done = await app.PostJson($"/self-service/login?flow={Id(flow)}", CodeBody(code: code));
+        Assert.True(done.Code == 200, done.ToString());
+        Assert.Equal(id, done.Json["session"]!["identity"]!["id"]!.GetValue<string>());
+        Assert.Single(fixture.Inbox.Sink.MessagesTo(email));
+    }
+
     private static string Other(string code) => ((int.Parse(code) + 1) % 1_000_000).ToString("D6");
 }

@@ -5,6 +5,11 @@ using IdentityServer.Courier;
 using IdentityServer.Hosting;
 using IdentityServer.Persistence;
 using IdentityServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -22,6 +27,7 @@ public abstract class CodeMethodFixture : IAsyncLifetime
     public RunningServer Server { get; private set; } = null!;
     public Api Admin { get; private set; } = null!;
     public CodeInbox Inbox { get; private set; } = null!;
+    public SmsGateway Sms { get; private set; } = null!;
 
     protected abstract Task<string> CreateDsnAsync();
 
@@ -31,6 +37,9 @@ public abstract class CodeMethodFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Inbox = new CodeInbox(SmtpSink.Start(SmtpSink.Security.None));
+        Sms = await SmsGateway.StartAsync();
+        // The SMS provider gets what Kratos's documented HTTP channel sends: recipient and text.
+        var smsBody = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("function(ctx) { To: ctx.recipient, Body: ctx.body }"));
         var schema = Path.Combine(AppContext.BaseDirectory, "TestData", "code-identity.schema.json");
         var app = FlowFixture.AppUrl;
         var yaml = $"""
@@ -55,6 +64,13 @@ public abstract class CodeMethodFixture : IAsyncLifetime
                 from_address: accounts@example.org
               worker:
                 pull_wait: 50ms
+              channels:
+                - id: sms
+                  type: http
+                  request_config:
+                    url: {Sms.Url}/messages
+                    method: POST
+                    body: base64://{smsBody}
             secrets:
               cookie: ["a-test-cookie-secret-of-32-chars!"]
               cipher: ["a-test-cipher-secret-of-32-chars"]
@@ -98,6 +114,7 @@ public abstract class CodeMethodFixture : IAsyncLifetime
         Admin.Dispose();
         await Server.DisposeAsync();
         await Inbox.Sink.DisposeAsync();
+        await Sms.DisposeAsync();
     }
 }
 
@@ -191,5 +208,61 @@ public sealed class CodeInbox(SmtpSink sink)
         var rows = await db.Set<CourierMessage>().AsNoTracking().Where(m => m.Recipient == recipient)
             .OrderBy(m => m.CreatedAt).ToListAsync();
         return rows.Select(m => (m.TemplateType, m.Channel, JsonNode.Parse(m.TemplateData)!.AsObject())).ToList();
+    }
+}
+
+/// <summary>A loopback SMS provider: keeps every text it is asked to send, by recipient.</summary>
+public sealed class SmsGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _texts = new();
+    private readonly ConcurrentDictionary<string, int> _read = new();
+
+    private SmsGateway(WebApplication app) => _app = app;
+
+    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static async Task<SmsGateway> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var gateway = new SmsGateway(app);
+        app.MapPost("/messages", async (HttpRequest request) =>
+        {
+            var body = await JsonNode.ParseAsync(request.Body);
+            var to = body!["To"]!.GetValue<string>();
+            gateway._texts.GetOrAdd(to, _ => new ConcurrentQueue<string>()).Enqueue(body["Body"]!.GetValue<string>());
+            return Results.Json(new { status = "queued" }, statusCode: 201);
+        });
+        await app.StartAsync();
+        return gateway;
+    }
+
+    public IReadOnlyList<string> TextsTo(string recipient) => _texts.TryGetValue(recipient, out var q) ? q.ToList() : [];
+
+    /// <summary>The code in the next text to the recipient.</summary>
+    public async Task<string> NextCodeAsync(string recipient)
+    {
+        var index = _read.AddOrUpdate(recipient, 1, (_, n) => n + 1) - 1;
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < until)
+        {
+            var texts = TextsTo(recipient);
+            if (texts.Count > index)
+            {
+                var code = Regex.Match(texts[index], "\\b[0-9]{6}\\b").Value;
+                Assert.Matches("^[0-9]{6}$", code);
+                return code;
+            }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"text {index + 1} to {recipient} did not arrive");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }
