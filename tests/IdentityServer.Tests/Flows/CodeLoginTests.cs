@@ -301,6 +301,32 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
     }
 
     [Fact]
+    public async Task A_refresh_by_code_renews_the_same_session_and_only_for_its_identity()
+    {
+        var (email, _) = await CreateIdentity();
+        var (other, _) = await CreateIdentity();
+        using var app = fixture.Native();
+        var (first, code) = await RequestCodeNative(app, email, email);
+        var signedIn = await app.PostJson($"/self-service/login?flow={Id(first)}", CodeBody(code: code));
+        var token = new Dictionary<string, string> { ["X-Session-Token"] = signedIn.Json["session_token"]!.GetValue<string>() };
+        var sessionId = signedIn.Json["session"]!["id"]!.GetValue<string>();
+
+        var refresh = (await app.GetJson("/self-service/login/api?refresh=true", token)).Json;
+        Assert.True(refresh["refresh"]!.GetValue<bool>());
+        var foreign = await app.PostJson($"/self-service/login?flow={Id(refresh)}", CodeBody(other), token);
+        Assert.Equal([4000035L], MessageIds(foreign.Json));
+        Assert.Empty(await fixture.Inbox.QueuedForAsync(other));
+
+        var sent = await app.PostJson($"/self-service/login?flow={Id(refresh)}", CodeBody(email), token);
+        Assert.Equal([1010025L], MessageIds(sent.Json));
+        var renewed = await app.PostJson($"/self-service/login?flow={Id(refresh)}",
+            CodeBody(code: await fixture.Inbox.NextCodeAsync(email, LoginTemplate)), token);
+        Assert.True(renewed.Code == 200, renewed.ToString());
+        Assert.Equal(sessionId, renewed.Json["session"]!["id"]!.GetValue<string>());
+        Assert.Equal(2, renewed.Json["session"]!["authentication_methods"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task Sign_up_and_sign_in_by_sms()
     {
         var national = $"176 {Random.Shared.Next(1000, 9999)} {Random.Shared.Next(1000, 9999)}";
