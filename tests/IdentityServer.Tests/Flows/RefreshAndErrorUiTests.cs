@@ -124,6 +124,27 @@ public abstract class RefreshAndErrorUiTests(FlowFixture fixture)
         await AssertErrorUi(browser, unknown, 404, null);
     }
 
+    [Fact]
+    public async Task Submitting_with_a_session_is_a_flow_message_for_login_and_an_error_for_registration()
+    {
+        using var app = fixture.Native();
+        var login = await StartApiFlow(app, "login");
+        var registration = await StartApiFlow(app, "registration");
+        var token = (await RegisterNative(app, NewEmail()))["session_token"]!.GetValue<string>();
+        var headers = new Dictionary<string, string> { ["X-Session-Token"] = token };
+
+        // Kratos shows "already logged in" on the login flow's form (4000001), but answers registration with the error.
+        var loginReply = await app.PostJson($"/self-service/login?flow={Id(login)}", LoginBody(NewEmail()), headers);
+        Assert.Equal(400, loginReply.Code);
+        Assert.Equal(Id(login), Id(loginReply.Json));
+        Assert.Equal([4000001L], MessageIds(loginReply.Json));
+        Assert.Contains("refresh=true", loginReply.Json["ui"]!["messages"]![0]!["text"]!.GetValue<string>());
+
+        var registrationReply = await app.PostJson($"/self-service/registration?flow={Id(registration)}", RegistrationBody(NewEmail()), headers);
+        Assert.Equal(400, registrationReply.Code);
+        Assert.Equal("session_already_available", registrationReply.ErrorId);
+    }
+
     private static async Task AssertErrorUi(FlowClient browser, FlowClient.Reply reply, int code, string? id)
     {
         Assert.True(reply.Status == HttpStatusCode.SeeOther, reply.ToString());

@@ -64,7 +64,7 @@ public sealed class LoginFlows(
         {
             foreach (var method in methods)
                 await method.PopulateIdentifierFirstAsync(flow, ui, ct);
-            IdentifierFirstLogin.PopulateFirstScreen(ui);
+            await identifierFirst.PopulateFirstScreenAsync(flow, ui, ct);
         }
         else
         {

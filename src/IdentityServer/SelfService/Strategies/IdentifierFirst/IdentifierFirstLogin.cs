@@ -4,6 +4,7 @@ using IdentityServer.Identities;
 using IdentityServer.Identities.Schemas;
 using IdentityServer.Persistence;
 using IdentityServer.SelfService.Flows;
+using IdentityServer.SelfService.Flows.Login;
 using IdentityServer.Text;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,7 @@ namespace IdentityServer.SelfService.Strategies.IdentifierFirst;
 /// `security.account_enumeration.mitigate`, as in Kratos: without it the identifier is refused with 4000037;
 /// with it every identifier reaches the second screen.
 /// </summary>
-public sealed class IdentifierFirstLogin(AppDbContext db)
+public sealed class IdentifierFirstLogin(AppDbContext db, IdentitySchemaRegistry schemas)
 {
     public const string Method = "identifier_first";
 
@@ -27,10 +28,11 @@ public sealed class IdentifierFirstLogin(AppDbContext db)
         IsEnabled(config) && flow.RequestedAal == "aal1" && FlowBody.String(body, "method") == Method;
 
     /// <summary>The first screen: the identifier input and the continue button.</summary>
-    public static void PopulateFirstScreen(UiContainer ui)
+    public async Task PopulateFirstScreenAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
     {
+        var label = IdentifierLabel.For(await schemas.GetAsync(flow.IdentitySchemaId, ct));
         ui.Upsert(UiNode.Input("identifier", UiNodeGroups.IdentifierFirst, "text", JsonValue.Create(""), required: true,
-            autocomplete: "username webauthn", label: Messages.NodeLabelId()));
+            autocomplete: "username webauthn", label: label));
         ui.Upsert(UiNode.Input("method", UiNodeGroups.IdentifierFirst, "submit", JsonValue.Create(Method), label: Messages.NodeLabelContinue()));
     }
 

@@ -5,6 +5,7 @@ using IdentityServer.Identities.Schemas;
 using IdentityServer.Persistence;
 using IdentityServer.Security.Hashing;
 using IdentityServer.SelfService.Flows;
+using IdentityServer.SelfService.Flows.Login;
 using IdentityServer.Sessions;
 using IdentityServer.Text;
 using Microsoft.EntityFrameworkCore;
@@ -15,17 +16,17 @@ namespace IdentityServer.SelfService.Strategies.Password;
 /// Sign in with identifier and password. Identifiers are compared in their canonical form (emails
 /// case-insensitively); an unknown identifier costs as much as a wrong password.
 /// </summary>
-public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, TimeProvider clock) : ILoginStrategy
+public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, TimeProvider clock, IdentitySchemaRegistry schemas) : ILoginStrategy
 {
     public string Method => "password";
 
     public bool IsEnabled(KratosConfig config) => config.SelfService.Methods.Password.Enabled;
 
-    public Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
+    public async Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
     {
-        ui.Upsert(UiNode.Input("identifier", UiNodeGroups.Default, "text", JsonValue.Create(""), required: true, label: Messages.NodeLabelId()));
+        var label = IdentifierLabel.For(await schemas.GetAsync(flow.IdentitySchemaId, ct));
+        ui.Upsert(UiNode.Input("identifier", UiNodeGroups.Default, "text", JsonValue.Create(""), required: true, label: label));
         AddPasswordNodes(ui, Messages.LoginPassword());
-        return Task.CompletedTask;
     }
 
     /// <summary>Re-authentication asks only for the password: the identifier is the signed-in identity's, as a hidden input.</summary>
