@@ -5,7 +5,9 @@ using IdentityServer.SelfService.Flows;
 using IdentityServer.SelfService.Flows.Login;
 using IdentityServer.SelfService.Flows.Registration;
 using IdentityServer.SelfService.Hooks;
+using IdentityServer.SelfService.Strategies.IdentifierFirst;
 using IdentityServer.SelfService.Strategies.Password;
+using IdentityServer.SelfService.Strategies.Profile;
 
 namespace IdentityServer.SelfService;
 
@@ -26,6 +28,8 @@ public static class SelfServiceModule
         services.AddScoped<RegistrationFlows>();
         services.AddScoped<ILoginStrategy, PasswordLogin>();
         services.AddScoped<IRegistrationStrategy, PasswordRegistration>();
+        services.AddScoped<ProfileRegistration>();
+        services.AddScoped<IdentifierFirstLogin>();
         services.AddScoped<HookRunner>();
         services.AddScoped<IFlowHook, SessionHook>();
         services.AddScoped<IFlowHook, RevokeActiveSessionsHook>();
@@ -38,11 +42,11 @@ public static class SelfServiceModule
     {
         var pub = app.MapPublic();
         pub.MapGet("/self-service/login/browser", (HttpContext h, LoginFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
-        pub.MapGet("/self-service/login/api", (HttpContext h, LoginFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct)));
+        pub.MapGet("/self-service/login/api", (HttpContext h, LoginFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/login/flows", (HttpContext h, LoginFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapPost("/self-service/login", (HttpContext h, LoginFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/registration/browser", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
-        pub.MapGet("/self-service/registration/api", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct)));
+        pub.MapGet("/self-service/registration/api", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/registration/flows", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapPost("/self-service/registration", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/errors", (string? id, FlowResponder r, CancellationToken ct) => r.GetErrorAsync(id, ct));
