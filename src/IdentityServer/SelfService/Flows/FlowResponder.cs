@@ -26,25 +26,29 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
     public static bool Redirects(HttpContext http, FlowRecord? flow) =>
         (flow is null || flow.Type == FlowTypes.Browser) && !WantsJson(http);
 
-    public string UiUrl(string kind) => kind == FlowKinds.Login
-        ? Config.SelfService.Flows.Login.UiUrl
-        : Config.SelfService.Flows.Registration.UiUrl;
+    public string UiUrl(string kind) => kind switch
+    {
+        FlowKinds.Login => Config.SelfService.Flows.Login.UiUrl,
+        FlowKinds.Settings => Config.SelfService.Flows.Settings.UiUrl,
+        _ => Config.SelfService.Flows.Registration.UiUrl,
+    };
 
     public string FlowUiUrl(FlowRecord flow) => PublicUrls.WithQuery(UiUrl(flow.Kind), "flow", flow.Id.ToString());
 
     /// <summary>A new or fetched flow: 303 to the UI for browsers, else the flow as JSON.</summary>
-    public Task FlowCreatedAsync(HttpContext http, FlowRecord flow)
+    /// <param name="identity">The identity a settings flow shows.</param>
+    public Task FlowCreatedAsync(HttpContext http, FlowRecord flow, JsonObject? identity = null)
     {
         if (Redirects(http, flow)) return RedirectAsync(http, FlowUiUrl(flow));
-        return JsonAsync(http, 200, FlowJson.Render(flow));
+        return JsonAsync(http, 200, FlowJson.Render(flow, identity));
     }
 
     /// <summary>The flow with its messages: 303 back to the UI for form posts, else 400 with the flow.</summary>
-    public async Task ValidationFailedAsync(HttpContext http, FlowValidationException failure, CancellationToken ct)
+    public async Task ValidationFailedAsync(HttpContext http, FlowValidationException failure, CancellationToken ct, JsonObject? identity = null)
     {
         await store.UpdateAsync(failure.Flow, failure.Ui, ct);
         if (Redirects(http, failure.Flow)) await RedirectAsync(http, FlowUiUrl(failure.Flow));
-        else await JsonAsync(http, 400, FlowJson.Render(failure.Flow));
+        else await JsonAsync(http, 400, FlowJson.Render(failure.Flow, identity));
     }
 
     /// <summary>An expired flow was replaced by <paramref name="fresh"/>.</summary>
@@ -87,7 +91,8 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
         return http.Response.WriteAsync(body.ToJsonString());
     }
 
-    private static Task ErrorJsonAsync(HttpContext http, KratosError error)
+    /// <summary>The error as JSON, keeping cookies already set on the response.</summary>
+    public static Task ErrorJsonAsync(HttpContext http, KratosError error)
     {
         http.Response.StatusCode = error.Code;
         http.Response.ContentType = "application/json; charset=utf-8";
