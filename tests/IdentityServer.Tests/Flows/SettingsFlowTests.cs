@@ -97,6 +97,19 @@ public abstract class SettingsFlowTests(SettingsFlowFixture fixture)
         Assert.Equal(401, unknownToken.Code);
         Assert.Equal("session_inactive", unknownToken.ErrorId);
 
+        // An expired session counts as none.
+        var (expiredApp, expiredToken, _, expiredId) = await SignUpNative();
+        using (expiredApp)
+        using (var scope = fixture.Server.Services.CreateScope())
+        {
+            var identity = Guid.Parse(expiredId);
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<IdentityServer.Sessions.SessionRecord>()
+                .Where(x => x.IdentityId == identity).ExecuteUpdateAsync(u => u.SetProperty(x => x.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
+            var expired = await expiredApp.GetJson("/self-service/settings/api", Token(expiredToken));
+            Assert.Equal(401, expired.Code);
+            Assert.Equal("session_inactive", expired.ErrorId);
+        }
+
         // Someone's flow, but no session: 401 for apps, the login UI for a form post.
         var (owner, _, _) = await SignUpBrowser();
         using (owner)
