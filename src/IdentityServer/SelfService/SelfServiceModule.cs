@@ -4,13 +4,16 @@ using IdentityServer.Hosting;
 using IdentityServer.SelfService.Flows;
 using IdentityServer.SelfService.Flows.Login;
 using IdentityServer.SelfService.Flows.Registration;
+using IdentityServer.SelfService.Flows.Settings;
 using IdentityServer.SelfService.Hooks;
 using IdentityServer.SelfService.Strategies.Code;
+using IdentityServer.SelfService.Strategies.IdentifierFirst;
 using IdentityServer.SelfService.Strategies.Password;
+using IdentityServer.SelfService.Strategies.Profile;
 
 namespace IdentityServer.SelfService;
 
-/// <summary>Registers and maps the self-service flows (login, registration) and the error endpoint.</summary>
+/// <summary>Registers and maps the self-service flows (login, registration, settings) and the error endpoint.</summary>
 public static class SelfServiceModule
 {
     public static IServiceCollection AddSelfService(this IServiceCollection services)
@@ -28,6 +31,13 @@ public static class SelfServiceModule
         services.AddCodeLoginAndRegistration();
         services.AddScoped<ILoginStrategy, PasswordLogin>();
         services.AddScoped<IRegistrationStrategy, PasswordRegistration>();
+        services.AddScoped<ProfileRegistration>();
+        services.AddScoped<IdentifierFirstLogin>();
+        services.AddScoped<SettingsFlows>();
+        services.AddScoped<ISettingsFlowOpener, SettingsFlowOpener>();
+        services.AddSingleton<PendingSettingsUpdates>();
+        services.AddScoped<ISettingsStrategy, ProfileSettings>();
+        services.AddScoped<ISettingsStrategy, PasswordSettings>();
         services.AddScoped<HookRunner>();
         services.AddScoped<IFlowHook, SessionHook>();
         services.AddScoped<IFlowHook, RevokeActiveSessionsHook>();
@@ -40,13 +50,17 @@ public static class SelfServiceModule
     {
         var pub = app.MapPublic();
         pub.MapGet("/self-service/login/browser", (HttpContext h, LoginFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
-        pub.MapGet("/self-service/login/api", (HttpContext h, LoginFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct)));
+        pub.MapGet("/self-service/login/api", (HttpContext h, LoginFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/login/flows", (HttpContext h, LoginFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapPost("/self-service/login", (HttpContext h, LoginFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/registration/browser", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
-        pub.MapGet("/self-service/registration/api", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct)));
+        pub.MapGet("/self-service/registration/api", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/registration/flows", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapPost("/self-service/registration", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
+        pub.MapGet("/self-service/settings/browser", (HttpContext h, SettingsFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
+        pub.MapGet("/self-service/settings/api", (HttpContext h, SettingsFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
+        pub.MapGet("/self-service/settings/flows", (HttpContext h, SettingsFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
+        pub.MapMethods("/self-service/settings", ["GET", "POST"], (HttpContext h, SettingsFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/errors", (string? id, FlowResponder r, CancellationToken ct) => r.GetErrorAsync(id, ct));
         app.MapAdmin().MapGet("/self-service/errors", (string? id, FlowResponder r, CancellationToken ct) => r.GetErrorAsync(id, ct));
     }

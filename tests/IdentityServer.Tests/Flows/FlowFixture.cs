@@ -22,6 +22,8 @@ public abstract class FlowFixture : IAsyncLifetime
             login:
               ui_url: http://127.0.0.1:4455/login
               lifespan: 10m
+            settings:
+              ui_url: http://127.0.0.1:4455/settings
             registration:
               ui_url: http://127.0.0.1:4455/registration
               login_hints: true
@@ -32,6 +34,11 @@ public abstract class FlowFixture : IAsyncLifetime
         """;
 
     protected virtual string PasswordConfig => "haveibeenpwned_enabled: false";
+
+    /// <summary>Extra top-level YAML (e.g. `security:`), written at column 0.</summary>
+    protected virtual string TopLevel => "";
+    /// <summary>More top-level YAML (e.g. `session:`) for a fixture that needs it.</summary>
+    protected virtual string ExtraConfig => "";
 
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
@@ -84,6 +91,8 @@ public abstract class FlowFixture : IAsyncLifetime
                 error:
                   ui_url: {AppUrl}/error
             {Hooks}
+            {TopLevel}
+            {ExtraConfig}
             """;
         Server = await ServerApp.StartAsync(new ServeRequest([TestServer.WriteConfig(yaml)], Dev: true)
         {

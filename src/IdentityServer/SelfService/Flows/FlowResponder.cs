@@ -26,25 +26,36 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
     public static bool Redirects(HttpContext http, FlowRecord? flow) =>
         (flow is null || flow.Type == FlowTypes.Browser) && !WantsJson(http);
 
-    public string UiUrl(string kind) => kind == FlowKinds.Login
-        ? Config.SelfService.Flows.Login.UiUrl
-        : Config.SelfService.Flows.Registration.UiUrl;
+    public string UiUrl(string kind) => kind switch
+    {
+        FlowKinds.Login => Config.SelfService.Flows.Login.UiUrl,
+        FlowKinds.Settings => Config.SelfService.Flows.Settings.UiUrl,
+        _ => Config.SelfService.Flows.Registration.UiUrl,
+    };
 
     public string FlowUiUrl(FlowRecord flow) => PublicUrls.WithQuery(UiUrl(flow.Kind), "flow", flow.Id.ToString());
 
     /// <summary>A new or fetched flow: 303 to the UI for browsers, else the flow as JSON.</summary>
-    public Task FlowCreatedAsync(HttpContext http, FlowRecord flow)
+    /// <param name="identity">The identity a settings flow shows.</param>
+    public Task FlowCreatedAsync(HttpContext http, FlowRecord flow, JsonObject? identity = null)
     {
         if (Redirects(http, flow)) return RedirectAsync(http, FlowUiUrl(flow));
-        return JsonAsync(http, 200, FlowJson.Render(flow));
+        return JsonAsync(http, 200, FlowJson.Render(flow, identity));
     }
 
     /// <summary>The flow with its messages: 303 back to the UI for form posts, else 400 with the flow.</summary>
-    public async Task ValidationFailedAsync(HttpContext http, FlowValidationException failure, CancellationToken ct)
+    public Task ValidationFailedAsync(HttpContext http, FlowValidationException failure, CancellationToken ct, JsonObject? identity = null) =>
+        ShowFormAsync(http, failure.Flow, failure.Ui, ct, identity);
+
+    /// <summary>
+    /// Saves the flow's form and shows it again, as Kratos does both for validation errors and for the next
+    /// screen of a multi-step flow: 303 back to the UI for form posts, else 400 with the flow.
+    /// </summary>
+    public async Task ShowFormAsync(HttpContext http, FlowRecord flow, UiContainer ui, CancellationToken ct, JsonObject? identity = null)
     {
-        await store.UpdateAsync(failure.Flow, failure.Ui, ct);
-        if (Redirects(http, failure.Flow)) await RedirectAsync(http, FlowUiUrl(failure.Flow));
-        else await JsonAsync(http, 400, FlowJson.Render(failure.Flow));
+        await store.UpdateAsync(flow, ui, ct);
+        if (Redirects(http, flow)) await RedirectAsync(http, FlowUiUrl(flow));
+        else await JsonAsync(http, 400, FlowJson.Render(flow, identity));
     }
 
     /// <summary>An expired flow was replaced by <paramref name="fresh"/>.</summary>
@@ -54,6 +65,16 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
     /// <summary>Any other error: browsers go to the error UI with a stored error; everyone else gets JSON.</summary>
     public async Task ErrorAsync(HttpContext http, FlowRecord? flow, KratosError error, CancellationToken ct)
     {
+        // As in Kratos, a bad request met while a login or registration flow is submitted (a malformed body, a
+        // browser header on an API flow) is shown on the flow's form as message 4000001, not as an error page.
+        if (flow is not null && error.Code == 400 && error is not FlowError && flow.Kind is FlowKinds.Login or FlowKinds.Registration)
+        {
+            var ui = UiContainer.Parse(flow.Ui);
+            ui.ResetMessages();
+            ui.AddMessage(Text.Messages.ValidationGeneric(error.Reason ?? error.ErrorMessage));
+            await ShowFormAsync(http, flow, ui, ct);
+            return;
+        }
         if (!Redirects(http, flow))
         {
             await ErrorJsonAsync(http, error);
@@ -87,7 +108,8 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
         return http.Response.WriteAsync(body.ToJsonString());
     }
 
-    private static Task ErrorJsonAsync(HttpContext http, KratosError error)
+    /// <summary>The error as JSON, keeping cookies already set on the response.</summary>
+    public static Task ErrorJsonAsync(HttpContext http, KratosError error)
     {
         http.Response.StatusCode = error.Code;
         http.Response.ContentType = "application/json; charset=utf-8";
