@@ -36,13 +36,14 @@ public sealed class CodeFormSnapshotTests(SqlitePasswordlessCodeFixture fixture)
         var email = NewEmail();
         using var client = type == "api" ? fixture.Native() : fixture.Browser();
         var flow = type == "api" ? await StartApiFlow(client, "registration") : (await client.GetJson("/self-service/registration/browser")).Json;
-        CodeSnapshots.Match(flow, type, "code-registration-nodes", email);
+        var traits = new JsonObject { ["email"] = email, ["name"] = new JsonObject { ["first"] = "Ada" }, ["newsletter"] = false };
+        // The credential screen of two-step registration, after the profile screen.
+        var credentials = await client.PostJson($"/self-service/registration?flow={Id(flow)}",
+            new JsonObject { ["method"] = "profile", ["csrf_token"] = Csrf(flow), ["traits"] = traits.DeepClone() });
+        CodeSnapshots.Match(credentials.Json, type, "code-registration-nodes", email);
 
-        var sent = await client.PostJson($"/self-service/registration?flow={Id(flow)}", new JsonObject
-        {
-            ["method"] = "code", ["csrf_token"] = Csrf(flow),
-            ["traits"] = new JsonObject { ["email"] = email, ["name"] = new JsonObject { ["first"] = "Ada" }, ["newsletter"] = false },
-        });
+        var sent = await client.PostJson($"/self-service/registration?flow={Id(flow)}",
+            new JsonObject { ["method"] = "code", ["csrf_token"] = Csrf(flow), ["traits"] = traits.DeepClone() });
         CodeSnapshots.Match(sent.Json, type, "code-registration-sent-nodes", email);
     }
 }

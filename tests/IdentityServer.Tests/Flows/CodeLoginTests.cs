@@ -279,14 +279,17 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
         using var app = fixture.Native();
         var flow = await StartApiFlow(app, "login");
         var path = $"/self-service/login?flow={Id(flow)}";
+        // As in Kratos, a malformed body on a known flow comes back on the flow's form (4000001).
         var numeric = await app.PostJson(path, new JsonObject { ["method"] = "code", ["identifier"] = email, ["code"] = 123456 });
         Assert.Equal(400, numeric.Code);
-        Assert.Equal(400, numeric.Json["error"]!["code"]!.GetValue<int>());
+        Assert.Equal([4000001L], MessageIds(numeric.Json));
         var broken = await app.PostRaw(path, "{\"method\":\"code\",", "application/json", json: true);
         Assert.Equal(400, broken.Code);
+        Assert.Equal([4000001L], MessageIds(broken.Json));
         var payload = await app.PostJson(path, new JsonObject { ["method"] = "code", ["identifier"] = email, ["transient_payload"] = "[1]" });
         Assert.Equal(400, payload.Code);
-        Assert.NotNull(payload.Json["error"]);
+        Assert.Equal([4000001L], MessageIds(payload.Json));
+        Assert.Equal("choose_method", State(payload.Json));
         Assert.Empty(await fixture.Inbox.QueuedForAsync(email));
 
         // A browser flow needs the anti-CSRF token; a native flow must not carry cookies.
@@ -313,6 +316,9 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
 
         var refresh = (await app.GetJson("/self-service/login/api?refresh=true", token)).Json;
         Assert.True(refresh["refresh"]!.GetValue<bool>());
+        // The signed-in identity's address is prefilled, hidden; the form offers sending it a code.
+        var prefilled = refresh["ui"]!["nodes"]!.AsArray().Single(n => n!["attributes"]!["name"]!.GetValue<string>() == "identifier")!["attributes"]!;
+        Assert.Equal(("hidden", email), (prefilled["type"]!.GetValue<string>(), prefilled["value"]!.GetValue<string>()));
         var foreign = await app.PostJson($"/self-service/login?flow={Id(refresh)}", CodeBody(other), token);
         Assert.Equal([4000035L], MessageIds(foreign.Json));
         Assert.Empty(await fixture.Inbox.QueuedForAsync(other));
@@ -366,4 +372,32 @@ public abstract class CodeLoginTests(CodeMethodFixture fixture)
     }
 
     private static string Other(string code) => ((int.Parse(code) + 1) % 1_000_000).ToString("D6");
+}
+
+/// <summary>Code login behind the identifier-first form: the identifier screen, then the code button.</summary>
+public sealed class CodeIdentifierFirstTests(SqliteIdentifierFirstCodeFixture fixture) : IClassFixture<SqliteIdentifierFirstCodeFixture>
+{
+    [Fact]
+    public async Task The_identifier_screen_leads_to_sending_a_code()
+    {
+        var email = NewEmail();
+        Assert.Equal(201, (await fixture.Admin.Post("/admin/identities",
+            new JsonObject { ["schema_id"] = "default", ["traits"] = new JsonObject { ["email"] = email } })).Code);
+        using var app = fixture.Native();
+        var flow = await StartApiFlow(app, "login");
+        var path = $"/self-service/login?flow={Id(flow)}";
+        var unknown = await app.PostJson(path, new JsonObject { ["method"] = "identifier_first", ["identifier"] = NewEmail() });
+        Assert.Equal([4000037L], NodeMessageIds(unknown.Json, "identifier"));
+
+        var second = await app.PostJson(path, new JsonObject { ["method"] = "identifier_first", ["identifier"] = email });
+        Assert.Equal(400, second.Code);
+        var button = second.Json["ui"]!["nodes"]!.AsArray().Single(n => n!["group"]!.GetValue<string>() == "code")!;
+        Assert.Equal(1010015, button["meta"]!["label"]!["id"]!.GetValue<long>());
+
+        var sent = await app.PostJson(path, new JsonObject { ["method"] = "code", ["identifier"] = email });
+        Assert.Equal("sent_email", sent.Json["state"]!.GetValue<string>());
+        var code = await fixture.Inbox.NextCodeAsync(email, "login_code_valid");
+        var done = await app.PostJson(path, new JsonObject { ["method"] = "code", ["code"] = code });
+        Assert.True(done.Code == 200, done.ToString());
+    }
 }

@@ -34,6 +34,9 @@ public abstract class CodeMethodFixture : IAsyncLifetime
     /// <summary>YAML of `selfservice.methods` that differs per fixture.</summary>
     protected abstract string Methods { get; }
 
+    /// <summary>The login form style: unified (Kratos's default) or identifier_first.</summary>
+    protected virtual string LoginStyle => "unified";
+
     public async Task InitializeAsync()
     {
         Inbox = new CodeInbox(SmtpSink.Start(SmtpSink.Security.None));
@@ -87,6 +90,7 @@ public abstract class CodeMethodFixture : IAsyncLifetime
                   ui_url: {app}/error
                 login:
                   ui_url: {app}/login
+                  style: {LoginStyle}
                 registration:
                   ui_url: {app}/registration
                   after:
@@ -149,6 +153,13 @@ public sealed class PostgresPasswordlessCodeFixture : PasswordlessCodeFixture
 
 public sealed class SqlitePasswordlessCodeFixture : PasswordlessCodeFixture
 {
+    protected override Task<string> CreateDsnAsync() => Task.FromResult(TestDatabases.CreateSqlite());
+}
+
+/// <summary>Passwordless code login behind the identifier-first form.</summary>
+public sealed class SqliteIdentifierFirstCodeFixture : PasswordlessCodeFixture
+{
+    protected override string LoginStyle => "identifier_first";
     protected override Task<string> CreateDsnAsync() => Task.FromResult(TestDatabases.CreateSqlite());
 }
 

@@ -74,6 +74,13 @@ public abstract class CodeRegistrationTests(CodeMethodFixture fixture)
         using var browser = fixture.Browser();
         var flow = await StartBrowserFlow(browser, "registration");
         var email = NewEmail();
+        // Two-step registration, Kratos's default: the profile screen first, then the code method.
+        var profile = await browser.PostForm($"/self-service/registration?flow={Id(flow)}",
+            [F("csrf_token", Csrf(flow)), F("traits.email", email), F("traits.newsletter", "true"), F("method", "profile")]);
+        Assert.True(profile.Status == HttpStatusCode.SeeOther, profile.ToString());
+        var credentials = (await browser.GetJson($"/self-service/registration/flows?id={Id(flow)}")).Json;
+        Assert.Equal("Send sign up code", Node(credentials, "method")["meta"]!["label"]!["text"]!.GetValue<string>());
+        Assert.Equal("hidden", Node(credentials, "traits.email")["attributes"]!["type"]!.GetValue<string>());
         var sent = await browser.PostForm($"/self-service/registration?flow={Id(flow)}",
             [F("csrf_token", Csrf(flow)), F("traits.email", email), F("traits.newsletter", "true"), F("method", "code")]);
         Assert.True(sent.Status == HttpStatusCode.SeeOther, sent.ToString());
@@ -170,6 +177,36 @@ public abstract class CodeRegistrationTests(CodeMethodFixture fixture)
         var again = await app.PostJson(path, Body(email, second));
         Assert.Equal(400, again.Code);
         Assert.Equal(1, await CountIdentities(fixture.Admin, email));
+    }
+
+    [Fact]
+    public async Task Back_from_code_entry_leads_to_the_credential_screen_and_a_new_code()
+    {
+        using var app = fixture.Native();
+        var flow = await StartApiFlow(app, "registration");
+        var path = $"/self-service/registration?flow={Id(flow)}";
+        var email = NewEmail();
+        var sent = await app.PostJson(path, Body(email));
+        Assert.Equal("credential-selection", Node(sent.Json, "screen")["attributes"]!["value"]!.GetValue<string>());
+        var first = await fixture.Inbox.NextCodeAsync(email, Template);
+
+        var back = await app.PostJson(path, new JsonObject { ["screen"] = "credential-selection", ["traits"] = Body(email)["traits"]!.DeepClone() });
+        Assert.Equal(400, back.Code);
+        Assert.Equal("choose_method", State(back.Json));
+        var names = back.Json["ui"]!["nodes"]!.AsArray().Select(n => n!["attributes"]!["name"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain("code", names);
+        Assert.DoesNotContain("resend", names);
+        Assert.Equal("code", Node(back.Json, "method")["attributes"]!["value"]!.GetValue<string>());
+
+        // Sent again from the credential screen, with the traits the flow holds: only the new code counts.
+        string second;
+        do
+        {
+            Assert.Equal([1040005L], MessageIds((await app.PostJson(path, new JsonObject { ["method"] = "code" })).Json));
+            second = await fixture.Inbox.NextCodeAsync(email, Template);
+        } while (second == first);
+        Assert.Equal([4040003L], MessageIds((await app.PostJson(path, Body(email, first))).Json));
+        Assert.Equal(200, (await app.PostJson(path, Body(email, second))).Code);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using IdentityServer.Identities;
 using IdentityServer.Identities.Schemas;
 using IdentityServer.Persistence;
 using IdentityServer.SelfService.Flows;
+using IdentityServer.SelfService.Flows.Login;
 using IdentityServer.Sessions;
 using IdentityServer.Text;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ namespace IdentityServer.SelfService.Strategies.Code;
 /// </summary>
 public sealed class CodeLogin(
     AppDbContext db, ConfigStore configStore, LoginCodeStore codes, LoginCodeMessages messages, ISessionService sessions,
-    IHttpContextAccessor httpAccessor, TimeProvider clock) : ILoginStrategy
+    IdentitySchemaRegistry schemas, IHttpContextAccessor httpAccessor, TimeProvider clock) : ILoginStrategy
 {
     public const string SentState = "sent_email";
 
@@ -47,7 +48,7 @@ public sealed class CodeLogin(
             return;
         if (flow.RequestedAal != "aal2")
         {
-            ui.Upsert(CodeLoginNodes.Identifier());
+            ui.Upsert(CodeLoginNodes.Identifier(IdentifierLabel.For(await schemas.GetAsync(flow.IdentitySchemaId, ct))));
             ui.Upsert(CodeLoginNodes.SendLoginCode());
             return;
         }
@@ -58,6 +59,28 @@ public sealed class CodeLogin(
             return;
         foreach (var address in AddressesFor(identity, http.Request.Query["via"].ToString()))
             ui.Nodes.Add(CodeLoginNodes.AddressButton(address));
+    }
+
+    /// <summary>A refresh: the signed-in identity's code address is prefilled as a hidden input, as the password method does.</summary>
+    public Task PopulateRefreshAsync(FlowRecord flow, UiContainer ui, Identity identity, CancellationToken ct)
+    {
+        if (!configStore.Current.SelfService.Methods.Code.PasswordlessEnabled || CodeAddressesOf(identity).FirstOrDefault() is not { } address)
+            return Task.CompletedTask;
+        ui.Upsert(UiNode.Input("identifier", UiNodeGroups.Default, "hidden", JsonValue.Create(address.Address)));
+        ui.Upsert(CodeLoginNodes.SendLoginCode());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The second screen of identifier-first login: offered to accounts with code addresses (to every account with enumeration mitigation).</summary>
+    public Task<bool> PopulateIdentifierFirstCredentialsAsync(FlowRecord flow, UiContainer ui, Identity? identity, KratosConfig config,
+        CancellationToken ct)
+    {
+        if (!config.SelfService.Methods.Code.PasswordlessEnabled)
+            return Task.FromResult(false);
+        var offered = identity is not null && CodeAddressesOf(identity).Count > 0;
+        if (offered || config.Security.AccountEnumeration.Mitigate)
+            ui.Upsert(CodeLoginNodes.SendLoginCode());
+        return Task.FromResult(offered);
     }
 
     public async Task<LoginOutcome> LoginAsync(FlowSubmission submission, CancellationToken ct)
@@ -131,7 +154,7 @@ public sealed class CodeLogin(
             .Select(n => CodeLoginNodes.Hidden(n, "identifier", JsonValue.Create(n.Name == "address" ? targets[0].Address : identifier)))
             .ToList();
         if (kept.Count == 0)
-            kept.Add(CodeLoginNodes.Hidden(CodeLoginNodes.Identifier(), "identifier", JsonValue.Create(identifier)));
+            kept.Add(CodeLoginNodes.Hidden(CodeLoginNodes.Identifier(Messages.NodeLabelId()), "identifier", JsonValue.Create(identifier)));
         var forSignedIn = flow.Refresh || flow.RequestedAal == "aal2";
         CodeLoginNodes.ShowCodeEntry(submission.Ui, kept, Messages.NodeLabelLoginCode(),
             forSignedIn ? Messages.LoginCodeSentForAuthenticatedUser() : Messages.LoginCodeSent());

@@ -10,8 +10,9 @@ public static class CodeLoginNodes
 {
     public const string Method = "code";
 
-    public static UiNode Identifier() =>
-        UiNode.Input("identifier", UiNodeGroups.Default, "text", JsonValue.Create(""), required: true, label: Messages.NodeLabelId());
+    /// <param name="label">The identity schema's identifier label (see <see cref="Flows.Login.IdentifierLabel"/>).</param>
+    public static UiNode Identifier(UiText label) =>
+        UiNode.Input("identifier", UiNodeGroups.Default, "text", JsonValue.Create(""), required: true, label: label);
 
     public static UiNode SendLoginCode() =>
         UiNode.Input("method", UiNodeGroups.Code, "submit", JsonValue.Create(Method), label: Messages.LoginCode());

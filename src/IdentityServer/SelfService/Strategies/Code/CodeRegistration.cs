@@ -4,6 +4,8 @@ using IdentityServer.Errors;
 using IdentityServer.Identities;
 using IdentityServer.Identities.Schemas;
 using IdentityServer.SelfService.Flows;
+using IdentityServer.SelfService.Flows.Registration;
+using IdentityServer.SelfService.Strategies.Profile;
 using IdentityServer.Sessions;
 using IdentityServer.Text;
 
@@ -29,10 +31,29 @@ public sealed class CodeRegistration(
 
     public async Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
     {
-        var schema = await schemas.GetAsync(flow.IdentitySchemaId, ct);
-        foreach (var trait in TraitsNodeBuilder.Build(schema, null))
-            ui.Upsert(CodeRegistrationTraits.Node(trait));
+        await RegistrationTraits.AddNodesAsync(schemas, flow, ui, ct);
         ui.Upsert(CodeLoginNodes.SendRegistrationCode());
+    }
+
+    /// <summary>Two-step registration: the profile screen has no code nodes, also when the user comes back from code entry.</summary>
+    public Task PopulateProfileStepAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
+    {
+        RemoveCodeNodes(ui);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The credential screen offers sending a code; the code entry of an earlier attempt goes away.</summary>
+    public Task PopulateCredentialsStepAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
+    {
+        RemoveCodeNodes(ui);
+        ui.Upsert(CodeLoginNodes.SendRegistrationCode());
+        return Task.CompletedTask;
+    }
+
+    private static void RemoveCodeNodes(UiContainer ui)
+    {
+        ui.Nodes.RemoveAll(n => n.Group == UiNodeGroups.Code && n.Name is "method" or "code" or "resend");
+        ui.Nodes.RemoveAll(n => n.Name == "screen" && n.Attributes["value"]?.GetValue<string>() == ProfileRegistration.ScreenCredentialSelection);
     }
 
     public async Task<(Identity Identity, AuthenticationMethod Method)> RegisterAsync(FlowSubmission submission, CancellationToken ct)
@@ -40,22 +61,23 @@ public sealed class CodeRegistration(
         var flow = submission.Flow;
         var body = submission.Body;
         var schemaId = flow.IdentitySchemaId ?? schemas.DefaultSchemaId;
-        var inputs = TraitsNodeBuilder.Build(await schemas.GetAsync(schemaId, ct), null);
-        var traits = body["traits"] switch
-        {
-            JsonObject o => o,
-            null => null,
-            _ => throw KratosError.BadRequest("The field `traits` must be an object."),
-        };
-        if (traits is not null && submission.Http.Request.HasFormContentType)
-            CodeRegistrationTraits.CoerceFormValues(inputs, traits);
+        var sentBefore = flow.State == CodeLogin.SentState;
+        // The form holds the traits of the profile screen or of the code already sent; reading the submission
+        // writes the submitted ones into it, so keep a copy.
+        var held = HeldTraits(submission.Ui);
+        var names = submission.Ui.Nodes.Where(IsTrait).Select(n => n.Name!).ToList();
+        var traits = RegistrationTraits.Read(submission, await schemas.GetAsync(schemaId, ct));
         var payload = LoginCodeMessages.TransientPayload(body);
         var resend = string.Equals(FlowBody.String(body, "resend"), "code", StringComparison.OrdinalIgnoreCase);
         var code = FlowBody.String(body, "code") ?? "";
-        var sentBefore = flow.State == CodeLogin.SentState;
-        // Clients may leave the traits out after the first step: the flow holds them.
-        if (traits is null && sentBefore)
-            traits = HeldTraits(submission.Ui);
+        if (body["traits"] is null)
+        {
+            // Clients may leave the traits out when the form already holds them.
+            if (held.Count == 0)
+                throw submission.Fail(Messages.ValidationRequired("traits"));
+            traits = held.DeepClone();
+            RegistrationTraits.SetValues(submission.Ui, held);
+        }
 
         if (resend || !sentBefore)
         {
@@ -63,21 +85,23 @@ public sealed class CodeRegistration(
                 throw submission.Fail(Messages.RegistrationNoStrategyFound());
             await SendAsync(submission, schemaId, traits, payload, ct);
         }
-        return await VerifyAsync(submission, schemaId, traits!, code, ct);
+        if (names.Any(name => !JsonNode.DeepEquals(ValueAt(held, name), traits is JsonObject t ? ValueAt(t, name) : null)))
+        {
+            // The code was sent for the traits the flow holds: other traits need a new code.
+            RegistrationTraits.SetValues(submission.Ui, held);
+            throw submission.Fail(Messages.TraitsMismatch());
+        }
+        return await VerifyAsync(submission, schemaId, (JsonObject)traits, code, ct);
     }
 
-    private async Task SendAsync(FlowSubmission submission, string schemaId, JsonObject? traits, JsonObject payload, CancellationToken ct)
+    private async Task SendAsync(FlowSubmission submission, string schemaId, JsonNode traits, JsonObject payload, CancellationToken ct)
     {
         var flow = submission.Flow;
         var ui = submission.Ui;
-        if (traits is null)
-            throw submission.Fail(Messages.ValidationRequired("traits"));
-        foreach (var node in ui.Nodes.Where(CodeRegistrationTraits.IsTrait))
-            node.SetValue(CodeRegistrationTraits.ValueAt(traits, node.Name!));
         var addresses = await CodeAddressesAsync(submission, schemaId, traits, ct);
 
         var issued = await codes.IssueAsync(flow.Id, null, addresses, ct);
-        await messages.QueueRegistrationAsync(flow, traits, issued, payload, ct);
+        await messages.QueueRegistrationAsync(flow, (JsonObject)traits, issued, payload, ct);
 
         flow.State = CodeLogin.SentState;
         flow.Active = Method;
@@ -87,6 +111,10 @@ public sealed class CodeRegistration(
             .Select(n => n.Messages.Count == 0 ? CodeLoginNodes.Hidden(n, n.Name!, n.Attributes["value"]) : n)
             .ToList();
         CodeLoginNodes.ShowCodeEntry(ui, kept, Messages.NodeLabelRegistrationCode(), Messages.RegistrationEmailWithCodeSent());
+        // Two-step registration leads back to the credential screen.
+        if (ProfileRegistration.IsTwoStep(submission.Config))
+            ui.Nodes.Add(UiNode.Input("screen", UiNodeGroups.Profile, "submit", JsonValue.Create(ProfileRegistration.ScreenCredentialSelection),
+                label: Messages.RegistrationBack()));
         throw submission.NextStep();
     }
 
@@ -101,11 +129,6 @@ public sealed class CodeRegistration(
                 throw submission.Fail(Messages.ValidationRequired("code"));
             input.Messages.Add(Messages.ValidationRequired("code"));
             throw submission.Fail();
-        }
-        foreach (var node in ui.Nodes.Where(CodeRegistrationTraits.IsTrait))
-        {
-            if (!JsonNode.DeepEquals(node.Attributes["value"], CodeRegistrationTraits.ValueAt(traits, node.Name!)))
-                throw submission.Fail(Messages.TraitsMismatch());
         }
         var addresses = await CodeAddressesAsync(submission, schemaId, traits, ct);
 
@@ -132,14 +155,12 @@ public sealed class CodeRegistration(
     }
 
     /// <summary>Checks the traits against the schema; the addresses the schema marks for codes.</summary>
-    private async Task<IReadOnlyList<CodeAddress>> CodeAddressesAsync(FlowSubmission submission, string schemaId, JsonObject traits, CancellationToken ct)
+    private async Task<IReadOnlyList<CodeAddress>> CodeAddressesAsync(FlowSubmission submission, string schemaId, JsonNode traits, CancellationToken ct)
     {
         var check = await schemaChecks.CheckAsync(schemaId, traits, ct);
         if (check.Problems.Count > 0)
         {
-            foreach (var problem in check.Problems)
-                CodeRegistrationTraits.Attach(submission.Ui, problem.Pointer,
-                    new UiText { Id = problem.MessageId, Text = problem.Text, Type = UiTextTypes.Error, Context = problem.Context });
+            RegistrationTraits.ShowProblems(submission.Ui, check.Problems);
             throw submission.Fail();
         }
         var addresses = check.Derived.CodeAddresses.Select(a => new CodeAddress(a.Channel, a.Address)).ToList();
@@ -152,10 +173,10 @@ public sealed class CodeRegistration(
     private static JsonObject HeldTraits(UiContainer ui)
     {
         var traits = new JsonObject();
-        foreach (var node in ui.Nodes.Where(CodeRegistrationTraits.IsTrait))
+        foreach (var node in ui.Nodes.Where(IsTrait))
         {
             if (node.Attributes["value"] is not { } value) continue;
-            var path = node.Name![CodeRegistrationTraits.Prefix.Length..].Split('.');
+            var path = node.Name!["traits.".Length..].Split('.');
             var holder = traits;
             foreach (var segment in path[..^1])
             {
@@ -167,4 +188,13 @@ public sealed class CodeRegistration(
         }
         return traits;
     }
+
+    private static JsonNode? ValueAt(JsonObject traits, string name)
+    {
+        JsonNode? current = traits;
+        foreach (var segment in name["traits.".Length..].Split('.')) current = current is JsonObject o ? o[segment] : null;
+        return current;
+    }
+
+    private static bool IsTrait(UiNode node) => node.Group == UiNodeGroups.Default && node.Name?.StartsWith("traits.", StringComparison.Ordinal) == true;
 }
