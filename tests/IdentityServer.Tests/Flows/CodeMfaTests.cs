@@ -20,7 +20,7 @@ public abstract class CodeMfaTests(CodeMethodFixture fixture)
         flow["ui"]!["nodes"]!.AsArray().Where(n => n!["group"]!.GetValue<string>() == group).Select(n => n!);
 
     /// <summary>Registers with a password and signs in natively: the aal1 session token.</summary>
-    private async Task<(string Email, string Token)> SignInWithPassword(FlowClient app)
+    private async Task<(string Email, string Token, string SessionId)> SignInWithPassword(FlowClient app)
     {
         var email = NewEmail();
         var flow = await StartApiFlow(app, "registration");
@@ -29,15 +29,19 @@ public abstract class CodeMfaTests(CodeMethodFixture fixture)
         var login = await LoginNative(app, email);
         Assert.True(login.Code == 200, login.ToString());
         Assert.Equal("aal1", login.Json["session"]!["authenticator_assurance_level"]!.GetValue<string>());
-        return (email, login.Json["session_token"]!.GetValue<string>());
+        return (email, login.Json["session_token"]!.GetValue<string>(), login.Json["session"]!["id"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Native_second_factor_by_code_raises_the_same_session_to_aal2()
     {
         using var app = fixture.Native();
-        var (email, token) = await SignInWithPassword(app);
-        var sessionId = (await app.GetJson("/sessions/whoami", Token(token))).Json["id"]!.GetValue<string>();
+        var (email, token, sessionId) = await SignInWithPassword(app);
+        // With the code as second factor, whoami (required_aal: highest_available) asks for it, as Kratos does.
+        var aal1 = await app.GetJson("/sessions/whoami", Token(token));
+        Assert.Equal(403, aal1.Code);
+        Assert.Equal("session_aal2_required", aal1.ErrorId);
+        Assert.Contains("aal=aal2", aal1.Json["redirect_browser_to"]!.GetValue<string>());
 
         var init = await app.GetJson("/self-service/login/api?aal=aal2", Token(token));
         Assert.True(init.Code == 200, init.ToString());
@@ -87,6 +91,7 @@ public abstract class CodeMfaTests(CodeMethodFixture fixture)
         var signedIn = await browser.PostForm($"/self-service/login?flow={Id(login)}",
             [F("csrf_token", Csrf(login)), F("identifier", email), F("password", Password), F("method", "password")]);
         Assert.Equal(HttpStatusCode.SeeOther, signedIn.Status);
+        Assert.Equal(403, (await browser.GetJson("/sessions/whoami")).Code);
 
         var flow = await StartBrowserFlow(browser, "login", "?aal=aal2&via=email");
         var sent = await browser.PostForm($"/self-service/login?flow={Id(flow)}", [F("csrf_token", Csrf(flow)), F("address", email)]);
@@ -106,8 +111,8 @@ public abstract class CodeMfaTests(CodeMethodFixture fixture)
     public async Task Only_the_signed_in_identity_addresses_get_a_code()
     {
         using var app = fixture.Native();
-        var (email, token) = await SignInWithPassword(app);
-        var (other, _) = await SignInWithPassword(app);
+        var (email, token, _) = await SignInWithPassword(app);
+        var (other, _, _) = await SignInWithPassword(app);
         var flow = (await app.GetJson("/self-service/login/api?aal=aal2", Token(token))).Json;
         var foreign = await app.PostJson($"/self-service/login?flow={Id(flow)}", new JsonObject { ["method"] = "code", ["address"] = other }, Token(token));
         Assert.Equal(400, foreign.Code);
@@ -121,14 +126,14 @@ public abstract class CodeMfaTests(CodeMethodFixture fixture)
             new JsonObject { ["method"] = "code", ["code"] = ((int.Parse(code) + 1) % 1_000_000).ToString("D6") }, Token(token));
         Assert.Equal([4010008L], MessageIds(wrong.Json));
         var whoami = await app.GetJson("/sessions/whoami", Token(token));
-        Assert.Equal("aal1", whoami.Json["authenticator_assurance_level"]!.GetValue<string>());
+        Assert.Equal("session_aal2_required", whoami.ErrorId);
     }
 
     [Fact]
     public async Task Via_names_a_trait_and_passwordless_code_login_is_off()
     {
         using var app = fixture.Native();
-        var (_, token) = await SignInWithPassword(app);
+        var (_, token, _) = await SignInWithPassword(app);
         var unknown = await app.GetJson("/self-service/login/api?aal=aal2&via=doesnt_exist", Token(token));
         Assert.Equal(400, unknown.Code);
         Assert.Equal("No value found for trait doesnt_exist in the current identity.", unknown.Json["error"]!["reason"]!.GetValue<string>());

@@ -1,4 +1,5 @@
 using IdentityServer.Config;
+using IdentityServer.Identities;
 using IdentityServer.SelfService.Strategies.Code;
 using IdentityServer.Tests.Config;
 
@@ -64,5 +65,18 @@ public class LoginCodeStoreTests
         var alone = ConfigLoader.Load([folder.Write("ok.yml", yaml.Replace("mfa_enabled: true", "mfa_enabled: false"))], new Dictionary<string, string>());
         Assert.Empty(alone.Problems);
         Assert.True(alone.Config!.SelfService.Methods.Code.PasswordlessEnabled);
+    }
+
+    [Fact]
+    public void Code_addresses_are_a_second_factor_only_with_mfa_enabled()
+    {
+        IdentityCredential Credential(string type, string config) => new() { Type = type, Config = config };
+        var password = Credential("password", """{"hashed_password":"$2a$04$abc"}""");
+        var code = Credential("code", """{"addresses":[{"channel":"email","address":"a@example.com"}]}""");
+        var empty = Credential("code", """{"addresses":[]}""");
+        Assert.Equal("aal1", AvailableAal.Of([password, code]));
+        Assert.Equal("aal1", AvailableAal.Of([password, code], codeIsSecondFactor: false));
+        Assert.Equal("aal2", AvailableAal.Of([password, code], codeIsSecondFactor: true));
+        Assert.Equal("aal1", AvailableAal.Of([password, empty], codeIsSecondFactor: true));
     }
 }
