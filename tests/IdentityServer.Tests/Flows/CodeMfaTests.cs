@@ -47,6 +47,7 @@ public abstract class CodeMfaTests(CodeMethodFixture fixture)
         Assert.True(init.Code == 200, init.ToString());
         var flow = init.Json;
         Assert.Equal("aal2", flow["requested_aal"]!.GetValue<string>());
+        Assert.Equal([1010004L], MessageIds(flow));
         var button = Assert.Single(Nodes(flow, "code"));
         Assert.Equal("address", button["attributes"]!["name"]!.GetValue<string>());
         Assert.Equal(email, button["attributes"]!["value"]!.GetValue<string>());

@@ -73,6 +73,8 @@ public sealed class LoginFlows(
         }
         if (flow.Refresh)
             ui.Messages = [Messages.LoginReAuth()];
+        if (current is not null && string.CompareOrdinal(flow.RequestedAal, current.Aal) > 0)
+            ui.AddMessage(Messages.LoginMfa());
         NodeOrder.SortLogin(ui);
     }
 
