@@ -22,6 +22,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         MapIdentities(b);
         Sessions.SessionMapping.Map(b, JsonColumnType);
         SelfService.Flows.FlowMapping.Map(b, JsonColumnType);
+        SelfService.Flows.OneTimeSecretMapping.Map(b);
         foreach (var entity in b.Model.GetEntityTypes())
         {
             // Ids are chosen by the application (Guid.NewGuid) so that rows added through a tracked

@@ -24,7 +24,7 @@ public sealed class FlowLoader(ConfigStore configStore, FlowStore store, CsrfTok
                 details["return_to"] = flow.ReturnTo ?? "";
             }
             else details["api"] = PublicUrls.Combine(PublicUrls.BaseUrl(configStore.Current, http), $"/self-service/{kind}/api");
-            var what = kind == FlowKinds.Login ? "login" : "registration";
+            var what = kind;
             throw new KratosError(410, "The requested resource is no longer available because it has expired or is otherwise invalid.",
                 "self_service_flow_expired",
                 flow.Type == FlowTypes.Browser

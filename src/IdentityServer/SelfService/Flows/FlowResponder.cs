@@ -26,9 +26,7 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
     public static bool Redirects(HttpContext http, FlowRecord? flow) =>
         (flow is null || flow.Type == FlowTypes.Browser) && !WantsJson(http);
 
-    public string UiUrl(string kind) => kind == FlowKinds.Login
-        ? Config.SelfService.Flows.Login.UiUrl
-        : Config.SelfService.Flows.Registration.UiUrl;
+    public string UiUrl(string kind) => FlowFactory.OptionsFor(Config, kind).UiUrl;
 
     public string FlowUiUrl(FlowRecord flow) => PublicUrls.WithQuery(UiUrl(flow.Kind), "flow", flow.Id.ToString());
 
