@@ -1,8 +1,8 @@
 // Compares GET /sessions/whoami (session token) with "the limit": a minimal ASP.NET Core endpoint in
 // the same process that does one primary-key lookup on the same PostgreSQL database. Both are driven
-// over loopback by the same bounded load generator: first as fast as possible (peak throughput), then
-// paced at 80% of each one's peak to read p50/p99 latency (measured from each request's scheduled start).
-// Rounds alternate between the two endpoints and each reports its best round.
+// over loopback by the same load generator, a child process: first as fast as possible (peak
+// throughput), then paced at 80% of each one's peak to read p50/p99 latency (measured from each
+// request's scheduled start). Rounds alternate between the two endpoints and each reports its best round.
 //
 //   dotnet run -c Release --project bench/Whoami.Bench -- postgres://user@127.0.0.1:5432/postgres [requests] [workers]
 //
@@ -22,6 +22,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
+if (args.Length > 0 && args[0] == LoadGenerator.Command)
+    return await LoadGenerator.RunAsync(args[1..]);
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: Whoami.Bench <postgres DSN of a server> [requests per run, default 20000] [workers, default 16]");
@@ -115,38 +117,35 @@ limit.MapGet("/limit/{id:guid}", async (Guid id, HttpContext context) =>
 await limit.StartAsync();
 var limitUrl = new Uri(limit.Urls.First());
 
-using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers * 2, UseCookies = false })
-{
-    Timeout = TimeSpan.FromSeconds(30),
-};
-
-HttpRequestMessage Whoami(int i)
-{
-    var r = new HttpRequestMessage(HttpMethod.Get, new Uri(server.PublicUrl, "/sessions/whoami"));
-    r.Headers.Add("X-Session-Token", tokens[i % tokens.Count]);
-    return r;
-}
-HttpRequestMessage Limit(int i) => new(HttpMethod.Get, new Uri(limitUrl, "/limit/" + sessionIds[i % sessionIds.Count]));
+// The load comes from a second process, as wrk would send it: the generator's threads and garbage
+// collections do not share the server's thread pool. Both endpoints get the same generator.
+var targets = Path.Combine(Path.GetTempPath(), $"bench-whoami-targets-{Environment.ProcessId}");
+Directory.CreateDirectory(targets);
+var whoamiTargets = Path.Combine(targets, "whoami.txt");
+var limitTargets = Path.Combine(targets, "limit.txt");
+File.WriteAllLines(whoamiTargets, tokens.Select(t => $"{new Uri(server.PublicUrl, "/sessions/whoami")}\tX-Session-Token\t{t}"));
+File.WriteAllLines(limitTargets, sessionIds.Select(id => $"{new Uri(limitUrl, "/limit/" + id)}\t\t"));
 
 // Warm up both (JIT, connection pools, prepared statements). The machine may be shared, so the two
 // endpoints are measured in alternating rounds and each keeps its best round.
-await Peak(Whoami, 2000);
-await Peak(Limit, 2000);
+await LoadGenerator.PeakAsync(whoamiTargets, 2000, workers);
+await LoadGenerator.PeakAsync(limitTargets, 2000, workers);
 const int Rounds = 3;
 double limitPeak = 0, whoamiPeak = 0;
 for (var round = 0; round < Rounds; round++)
 {
-    limitPeak = Math.Max(limitPeak, await Peak(Limit, requests / Rounds));
-    whoamiPeak = Math.Max(whoamiPeak, await Peak(Whoami, requests / Rounds));
+    limitPeak = Math.Max(limitPeak, await LoadGenerator.PeakAsync(limitTargets, requests / Rounds, workers));
+    whoamiPeak = Math.Max(whoamiPeak, await LoadGenerator.PeakAsync(whoamiTargets, requests / Rounds, workers));
 }
 (double Rate, double P50, double P99) limitPaced = (0, double.MaxValue, double.MaxValue), whoamiPaced = limitPaced;
 for (var round = 0; round < Rounds; round++)
 {
-    var l = await Paced(Limit, limitPeak * 0.8, requests / Rounds);
+    var l = await LoadGenerator.PacedAsync(limitTargets, limitPeak * 0.8, requests / Rounds);
     if (l.P99 < limitPaced.P99) limitPaced = l;
-    var w = await Paced(Whoami, whoamiPeak * 0.8, requests / Rounds);
+    var w = await LoadGenerator.PacedAsync(whoamiTargets, whoamiPeak * 0.8, requests / Rounds);
     if (w.P99 < whoamiPaced.P99) whoamiPaced = w;
 }
+Directory.Delete(targets, recursive: true);
 
 Console.WriteLine();
 Console.WriteLine($"{"endpoint",-28} {"peak req/s",12} {"paced req/s",12} {"p50 ms",8} {"p99 ms",8}");
@@ -159,53 +158,6 @@ Console.WriteLine($"whoami p99 at 80% of peak: {whoamiPaced.P99:F2} ms (target <
 Console.WriteLine($"load average after the runs: {LoadAverage()}");
 await limit.StopAsync();
 return 0;
-
-// Closed loop: `workers` concurrent clients send `count` requests as fast as answers come back.
-async Task<double> Peak(Func<int, HttpRequestMessage> make, int count)
-{
-    var next = -1;
-    var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < count)
-        {
-            using var response = await client.SendAsync(make(i));
-            if (response.StatusCode != HttpStatusCode.OK)
-                throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}");
-            await response.Content.ReadAsByteArrayAsync();
-        }
-    }));
-    return count / clock.Elapsed.TotalSeconds;
-}
-
-// Open loop: request i is due at start + i / rate; latency counts from that due time, so a slow
-// answer that delays later requests shows up in their latency too.
-async Task<(double Rate, double P50, double P99)> Paced(Func<int, HttpRequestMessage> make, double rate, int count)
-{
-    var latencies = new double[count];
-    var next = -1;
-    var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, workers * 4).Select(async _ =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < count)
-        {
-            var due = i / rate;
-            var wait = due - clock.Elapsed.TotalSeconds;
-            if (wait > 0.001)
-                await Task.Delay(TimeSpan.FromSeconds(wait));
-            while (clock.Elapsed.TotalSeconds < due)
-                Thread.SpinWait(50);
-            using var response = await client.SendAsync(make(i));
-            await response.Content.ReadAsByteArrayAsync();
-            latencies[i] = (clock.Elapsed.TotalSeconds - due) * 1000;
-        }
-    }));
-    var elapsed = clock.Elapsed.TotalSeconds;
-    Array.Sort(latencies);
-    return (count / elapsed, latencies[count / 2], latencies[(int)(count * 0.99)]);
-}
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -15,6 +15,10 @@ namespace GoTemplates.Sprig;
 /// htmlDateInZone, dateModify and their snake_case aliases) for callers that want them.
 /// </para>
 /// <para>
+/// <see cref="Full"/> is sprig's TxtFuncMap, which Kratos uses for its courier templates: the dates plus
+/// randAlphaNum, randAlpha, randAscii, randNumeric, randBytes, uuidv4, env, expandenv and getHostByName.
+/// </para>
+/// <para>
 /// Not implemented (calling them is a "function not defined" parse error): the certificate and key generators
 /// (genPrivateKey, genCA, genCAWithKey, genSelfSignedCert, genSelfSignedCertWithKey, genSignedCert,
 /// genSignedCertWithKey, buildCustomCert), bcrypt, htpasswd, derivePassword and randSeededNumeric.
@@ -24,8 +28,9 @@ public static class SprigFunctions
 {
     public static readonly FrozenDictionary<string, TemplateFunction> Hermetic = Build(withDates: false);
     public static readonly FrozenDictionary<string, TemplateFunction> WithDates = Build(withDates: true);
+    public static readonly FrozenDictionary<string, TemplateFunction> Full = Build(withDates: true, runtime: true);
 
-    private static FrozenDictionary<string, TemplateFunction> Build(bool withDates)
+    private static FrozenDictionary<string, TemplateFunction> Build(bool withDates, bool runtime = false)
     {
         var map = new Dictionary<string, TemplateFunction>();
         StringFunctions.Register(map);
@@ -37,6 +42,7 @@ public static class SprigFunctions
         EncodingFunctions.Register(map);
         RegexFunctions.Register(map);
         SemverFunctions.Register(map);
+        if (runtime) RuntimeFunctions.Register(map);
         return map.ToFrozenDictionary();
     }
 }

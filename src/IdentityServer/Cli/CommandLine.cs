@@ -36,7 +36,11 @@ public static class CommandLine
     {
         var config = ConfigOption();
         var dev = new Option<bool>("--dev") { Description = "Development mode: cookies without the Secure flag on plain HTTP." };
-        var watchCourier = new Option<bool>("--watch-courier") { Description = "Run the courier message dispatcher in this process." };
+        var watchCourier = new Option<bool>("--watch-courier")
+        {
+            Description = "Run the courier message dispatcher in this process (the default; --watch-courier=false leaves it to `courier watch`).",
+            DefaultValueFactory = _ => true,
+        };
         var serve = new Command("serve", "Run the public and admin HTTP listeners.") { config, dev, watchCourier };
         serve.SetAction(async (result, ct) =>
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using IdentityServer.Config;
+using IdentityServer.Courier;
 using IdentityServer.Errors;
 using IdentityServer.Health;
 using IdentityServer.Identities;
@@ -16,8 +17,8 @@ using Serilog;
 
 namespace IdentityServer.Hosting;
 
-/// <summary>What `serve` was asked to do.</summary>
-public sealed record ServeRequest(IReadOnlyList<string> ConfigFiles, bool Dev = false, bool WatchCourier = false)
+/// <summary>What `serve` was asked to do. The courier dispatcher runs in serve unless WatchCourier is false.</summary>
+public sealed record ServeRequest(IReadOnlyList<string> ConfigFiles, bool Dev = false, bool WatchCourier = true)
 {
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
     /// <summary>Overrides both listener ports (tests use 0 for free ports).</summary>
@@ -111,6 +112,9 @@ public static class ServerApp
         AddIdentityServices(builder.Services, config);
         builder.Services.AddSessions(request.Dev);
         builder.Services.AddSelfService();
+        builder.Services.AddCourier(request.WatchCourier);
+        if (!request.WatchCourier)
+            logger.Information("The courier does not run in this process (serve --watch-courier=false): run `courier watch` with the same configuration to send messages");
         request.ConfigureServices?.Invoke(builder.Services);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -188,6 +192,7 @@ public static class ServerApp
         app.MapAdminIdentities();
         app.MapSessions();
         app.MapSelfService();
+        app.MapCourier();
         SchemaEndpoints.Map(app.MapPublic());
         SchemaEndpoints.Map(app.MapAdmin());
         app.MapHealth();

@@ -55,9 +55,7 @@ public static class AdminSessionEndpoints
 
     private static async Task<List<SessionRecord>> PageAsync(IQueryable<SessionRecord> query, SessionPage page, Expand expand, HttpContext http, CancellationToken ct)
     {
-        if (page.After is { } after)
-            query = query.Where(s => s.Id.CompareTo(after) > 0);
-        query = query.OrderBy(s => s.Id).Take(page.PageSize + 1);
+        query = page.Apply(query);
         if (expand.Identity)
             query = query.Include(s => s.Identity!).ThenInclude(i => i.VerifiableAddresses)
                 .Include(s => s.Identity!).ThenInclude(i => i.RecoveryAddresses);

@@ -61,9 +61,7 @@ public static class SessionEndpoints
         var now = sessions.Now;
         var query = db.Set<SessionRecord>().AsNoTracking()
             .Where(s => s.IdentityId == current.IdentityId && s.Id != current.Id && s.Active && s.ExpiresAt > now);
-        if (page.After is { } after)
-            query = query.Where(s => s.Id.CompareTo(after) > 0);
-        var rows = page.Finish(await query.OrderBy(s => s.Id).Take(page.PageSize + 1).Include(s => s.Devices).AsSplitQuery().ToListAsync(ct), http);
+        var rows = page.Finish(await page.Apply(query).Include(s => s.Devices).AsSplitQuery().ToListAsync(ct), http);
         foreach (var row in rows)
             row.Identity = current.Identity;
         await WriteJsonAsync(http, new JsonArray(rows.Select(r => (JsonNode)sessions.Render(r, SessionJson.IdentityView.Public, withDevices: true)).ToArray()));

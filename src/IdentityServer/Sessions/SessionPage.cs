@@ -4,9 +4,22 @@ using IdentityServer.Errors;
 
 namespace IdentityServer.Sessions;
 
-/// <summary>Keyset pagination of session lists (ordered by id), with Kratos's page_size and page_token.</summary>
-public sealed record SessionPage(int PageSize, Guid? After)
+/// <summary>
+/// Keyset pagination of session lists, newest first as Kratos lists them (created_at descending, then
+/// id), with Kratos's page_size and page_token. The token carries the last row's created_at and id.
+/// </summary>
+public sealed record SessionPage(int PageSize, SessionPage.Key? After)
 {
+    public sealed record Key(DateTime CreatedAt, Guid Id);
+
+    /// <summary>Orders newest first and skips up to the page token; takes one row more to see whether a next page exists.</summary>
+    public IQueryable<SessionRecord> Apply(IQueryable<SessionRecord> query)
+    {
+        if (After is { } after)
+            query = query.Where(s => s.CreatedAt < after.CreatedAt || (s.CreatedAt == after.CreatedAt && s.Id.CompareTo(after.Id) < 0));
+        return query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(PageSize + 1);
+    }
+
     public const int DefaultPageSize = 250;
     public const int MaxPageSize = 1000;
 
@@ -16,25 +29,26 @@ public sealed record SessionPage(int PageSize, Guid? After)
         var sizeText = query["page_size"].LastOrDefault() ?? query["per_page"].LastOrDefault();
         if (sizeText is not null && (!int.TryParse(sizeText, out pageSize) || pageSize < 1 || pageSize > MaxPageSize))
             throw KratosError.BadRequest($"page_size must be a whole number from 1 to {MaxPageSize}, not \"{sizeText}\".");
-        Guid? after = null;
+        Key? after = null;
         if (query["page_token"].LastOrDefault() is { Length: > 0 } token)
             after = DecodeToken(token);
         return new SessionPage(pageSize, after);
     }
 
-    public static string EncodeToken(Guid lastId) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonObject { ["k"] = lastId.ToString() }.ToJsonString()))
+    public static string EncodeToken(Key last) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonObject { ["t"] = last.CreatedAt.Ticks, ["k"] = last.Id.ToString() }.ToJsonString()))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static Guid DecodeToken(string token)
+    private static Key DecodeToken(string token)
     {
         try
         {
             var padded = token.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - padded.Length % 4) % 4);
-            if (JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)))?["k"]?.GetValue<string>() is { } k
-                && Guid.TryParse(k, out var id))
-                return id;
+            var json = JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)));
+            if (json?["k"]?.GetValue<string>() is { } k && Guid.TryParse(k, out var id)
+                && json["t"]?.GetValue<long>() is { } ticks && ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks)
+                return new Key(new DateTime(ticks, DateTimeKind.Utc), id);
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException) { }
         throw KratosError.BadRequest("The page_token is malformed; use the token from the Link header of the previous page.");
@@ -43,11 +57,11 @@ public sealed record SessionPage(int PageSize, Guid? After)
     /// <summary>Cuts the extra row fetched to detect a next page, and writes the Link header.</summary>
     public List<SessionRecord> Finish(List<SessionRecord> rows, HttpContext context)
     {
-        Guid? next = null;
+        Key? next = null;
         if (rows.Count > PageSize)
         {
             rows.RemoveAt(rows.Count - 1);
-            next = rows[^1].Id;
+            next = new Key(rows[^1].CreatedAt, rows[^1].Id);
         }
         var basePath = context.Request.PathBase + context.Request.Path;
         var keep = context.Request.Query.Where(q => q.Key is not ("page_token" or "page" or "per_page" or "page_size"))

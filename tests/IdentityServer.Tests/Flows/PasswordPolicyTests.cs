@@ -7,7 +7,13 @@ public sealed class PasswordPolicyTests
 {
     private sealed class Clients : IHttpClientFactory
     {
-        public HttpClient CreateClient(string name) => new();
+        public int Created { get; private set; }
+
+        public HttpClient CreateClient(string name)
+        {
+            Created++;
+            return new HttpClient();
+        }
     }
 
     // Nothing listens on port 9 of loopback here, so the breach service cannot be reached.
@@ -16,7 +22,7 @@ public sealed class PasswordPolicyTests
         HaveibeenpwnedEnabled = true, HaveibeenpwnedHost = "http://127.0.0.1:9", IgnoreNetworkErrors = ignore,
     };
 
-    private static readonly PasswordPolicy Policy = new(new BreachCheck(new Clients()));
+    private static readonly PasswordPolicy Policy = new(new BreachCheck(new Clients(), TimeProvider.System));
 
     [Fact]
     public async Task Unreachable_breach_service_is_ignored_by_default_and_refused_when_configured()
@@ -25,6 +31,31 @@ public sealed class PasswordPolicyTests
         Assert.Null(await Policy.CheckAsync(Unreachable(ignore: true), "ada@example.com", "correct horse battery", default));
         var refused = await Policy.CheckAsync(Unreachable(ignore: false), "ada@example.com", "correct horse battery", default);
         Assert.Equal(4000005, refused!.Id);
+    }
+
+    [Fact]
+    public async Task Unreachable_breach_service_is_not_asked_again_for_a_minute()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var clients = new Clients();
+        var check = new BreachCheck(clients, clock);
+        var first = await check.CountAsync("http://127.0.0.1:9", "correct horse battery", default);
+        Assert.NotNull(first.Failure);
+
+        // While the service is remembered as unreachable the answer comes without a connection attempt.
+        var second = await check.CountAsync("http://127.0.0.1:9", "correct horse battery", default);
+        Assert.Equal(first.Failure, second.Failure);
+        Assert.Equal(1, clients.Created);
+
+        clock.Now += BreachCheck.RetryUnreachableAfter;
+        await check.CountAsync("http://127.0.0.1:9", "correct horse battery", default);
+        Assert.Equal(2, clients.Created);
+    }
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     [Theory]

@@ -215,8 +215,9 @@ public abstract class SessionApiTests(SessionFixture fixture) : IDisposable
         var page2 = second.Json.AsArray();
         Assert.Single(page2);
         Assert.DoesNotContain("rel=\"next\"", second.Header("Link")!);
-        var listed = page1.Concat(page2).Select(s => s!["id"]!.GetValue<string>()).ToHashSet();
-        Assert.Equal(others.Select(o => o.SessionId.ToString()).ToHashSet(), listed);
+        // Newest first, as Kratos lists sessions.
+        var listed = page1.Concat(page2).Select(s => s!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(others.Select(o => o.SessionId.ToString()).Reverse(), listed);
         Assert.All(page1, s => Assert.Equal(identityId.ToString(), s!["identity"]!["id"]!.GetValue<string>()));
 
         // The current session cannot be revoked here; another one can.
@@ -262,6 +263,9 @@ public abstract class SessionApiTests(SessionFixture fixture) : IDisposable
         }
         var ids = seen.Select(s => s["id"]!.GetValue<string>()).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
+        var newestFirst = ids.IndexOf(c.SessionId.ToString());
+        Assert.True(newestFirst < ids.IndexOf(b.SessionId.ToString()) && ids.IndexOf(b.SessionId.ToString()) < ids.IndexOf(a.SessionId.ToString()),
+            "sessions are listed newest first");
         Assert.Contains(a.SessionId.ToString(), ids);
         Assert.Contains(c.SessionId.ToString(), ids);
         Assert.All(seen, s => Assert.Null(s["identity"]));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,20 +7,27 @@ namespace IdentityServer.SelfService.Strategies.Password;
 /// <summary>
 /// The Have I Been Pwned range query (k-anonymity): only the first five hex digits of the password's
 /// SHA-1 leave the server. A host written with a scheme (http://...) is used as is; a bare host name
-/// is called over https.
+/// is called over https. When the service cannot be reached, it is not asked again for a minute, so
+/// that a server without internet access does not make every registration wait for the timeout.
 /// </summary>
-public sealed class BreachCheck(IHttpClientFactory clients)
+public sealed class BreachCheck(IHttpClientFactory clients, TimeProvider clock)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan RetryUnreachableAfter = TimeSpan.FromMinutes(1);
+    private const string Unreachable = "the breach database could not be reached";
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unreachableUntil = new();
 
     /// <summary>How often the password was found, or a failure text when the service could not be asked.</summary>
     public sealed record Result(long Count, string? Failure);
 
     public async Task<Result> CountAsync(string host, string password, CancellationToken ct)
     {
+        var baseUrl = host.Contains("://", StringComparison.Ordinal) ? host.TrimEnd('/') : "https://" + host;
+        if (_unreachableUntil.TryGetValue(baseUrl, out var until) && clock.GetUtcNow() < until)
+            return new Result(0, Unreachable);
         var hash = Convert.ToHexString(SHA1.HashData(Encoding.UTF8.GetBytes(password)));
         var prefix = hash[..5];
-        var baseUrl = host.Contains("://", StringComparison.Ordinal) ? host.TrimEnd('/') : "https://" + host;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);
         try
@@ -39,7 +47,8 @@ public sealed class BreachCheck(IHttpClientFactory clients)
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return new Result(0, "the breach database could not be reached");
+            _unreachableUntil[baseUrl] = clock.GetUtcNow() + RetryUnreachableAfter;
+            return new Result(0, Unreachable);
         }
     }
 }

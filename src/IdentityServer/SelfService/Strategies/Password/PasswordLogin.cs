@@ -63,14 +63,19 @@ public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, Time
         return new LoginOutcome(identity, new AuthenticationMethod("password", "aal1", clock.GetUtcNow().UtcDateTime));
     }
 
-    private async Task<Identity?> FindByIdentifierAsync(string identifier, CancellationToken ct)
+    /// <summary>
+    /// One round trip: the identity whose password credential has this identifier, with its credentials
+    /// and addresses (the after-login hooks read them). The rows multiply only by a few addresses.
+    /// </summary>
+    private Task<Identity?> FindByIdentifierAsync(string identifier, CancellationToken ct)
     {
         var candidates = new[] { identifier.Trim(), IdentifierNormalizer.Graceful(identifier) }.Distinct().ToList();
-        var credentialId = await db.IdentityCredentialIdentifiers
-            .Where(i => i.CredentialType == "password" && candidates.Contains(i.Identifier))
-            .Select(i => (Guid?)i.IdentityCredentialId).FirstOrDefaultAsync(ct);
-        if (credentialId is null) return null;
-        var identityId = await db.IdentityCredentials.Where(c => c.Id == credentialId).Select(c => c.IdentityId).SingleAsync(ct);
-        return await IdentityManager.WithEverything(db.Identities).SingleOrDefaultAsync(i => i.Id == identityId, ct);
+        return db.Identities
+            .Where(i => i.Credentials.Any(c => c.Type == "password" && c.Identifiers.Any(x => x.CredentialType == "password" && candidates.Contains(x.Identifier))))
+            .Include(i => i.Credentials).ThenInclude(c => c.Identifiers)
+            .Include(i => i.VerifiableAddresses)
+            .Include(i => i.RecoveryAddresses)
+            .AsSingleQuery()
+            .FirstOrDefaultAsync(ct);
     }
 }
