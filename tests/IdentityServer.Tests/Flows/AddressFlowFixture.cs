@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using IdentityServer.Courier;
 using IdentityServer.Hosting;
 using IdentityServer.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IdentityServer.Tests.Flows;
 
 /// <summary>
-/// A server with verification and recovery enabled (by code, or by link) whose messages are delivered
-/// to a mailbox the tests read. Its clock can be moved forward to let codes and flows expire.
+/// A server with verification and recovery enabled (by code, or by link) whose courier delivers its
+/// messages over SMTP to a sink on loopback, where the tests read them. Its clock can be moved
+/// forward to let codes and flows expire.
 /// </summary>
 public abstract class AddressFlowFixture : IAsyncLifetime
 {
@@ -17,8 +17,11 @@ public abstract class AddressFlowFixture : IAsyncLifetime
 
     public RunningServer Server { get; private set; } = null!;
     public Api Admin { get; private set; } = null!;
-    public Mailbox Mail { get; } = new();
+    public SmtpSink Smtp { get; } = SmtpSink.Start();
+    public Mailbox Mail { get; }
     public ShiftableClock Clock { get; } = new();
+
+    protected AddressFlowFixture() => Mail = new Mailbox(Smtp);
 
     protected abstract Task<string> CreateDsnAsync();
 
@@ -46,7 +49,10 @@ public abstract class AddressFlowFixture : IAsyncLifetime
                   url: file://{schema}
             courier:
               smtp:
-                connection_uri: smtp://127.0.0.1:1025/
+                connection_uri: {Smtp.ConnectionUri()}
+                from_address: accounts@example.com
+              worker:
+                pull_wait: 50ms
             secrets:
               cookie: ["a-test-cookie-secret-of-32-chars!"]
               cipher: ["a-test-cipher-secret-of-32-chars"]
@@ -103,8 +109,6 @@ public abstract class AddressFlowFixture : IAsyncLifetime
             ConfigureServices = services =>
             {
                 services.AddSingleton<TimeProvider>(Clock);
-                services.AddSingleton(Mail);
-                services.AddScoped<ICourierOutbox, CapturingOutbox>();
             },
         });
         Admin = new Api(Server.AdminUrl);
@@ -152,6 +156,7 @@ public abstract class AddressFlowFixture : IAsyncLifetime
     {
         Admin.Dispose();
         await Server.DisposeAsync();
+        await Smtp.DisposeAsync();
     }
 }
 

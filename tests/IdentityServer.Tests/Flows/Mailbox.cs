@@ -1,15 +1,13 @@
+using IdentityServer.Tests.Infrastructure;
+
 namespace IdentityServer.Tests.Flows;
 
-/// <summary>The messages delivered during a test run, waited for by recipient.</summary>
-public sealed class Mailbox
+/// <summary>The messages the courier delivered to an SMTP sink, read as their recipients read them.</summary>
+public sealed class Mailbox(SmtpSink sink)
 {
-    private readonly List<ReceivedMail> _delivered = [];
-    private readonly HashSet<ReceivedMail> _taken = [];
+    private readonly HashSet<SmtpSink.Received> _taken = [];
 
-    public void Deliver(ReceivedMail mail)
-    {
-        lock (_delivered) _delivered.Add(mail);
-    }
+    public string ConnectionUri => sink.ConnectionUri();
 
     /// <summary>The next message to <paramref name="to"/> not returned before; fails after the timeout.</summary>
     public async Task<ReceivedMail> NextAsync(string to, TimeSpan? timeout = null)
@@ -17,24 +15,22 @@ public sealed class Mailbox
         var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (true)
         {
-            lock (_delivered)
+            lock (_taken)
             {
-                var mail = _delivered.FirstOrDefault(m => string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase) && !_taken.Contains(m));
-                if (mail is not null)
+                var received = sink.MessagesTo(to).FirstOrDefault(m => !_taken.Contains(m));
+                if (received is not null)
                 {
-                    _taken.Add(mail);
-                    return mail;
+                    _taken.Add(received);
+                    var message = received.Message;
+                    return new ReceivedMail(to, message.Subject ?? "", message.TextBody ?? message.HtmlBody ?? "");
                 }
             }
             if (DateTime.UtcNow > until)
                 throw new TimeoutException($"no message to {to} arrived");
-            await Task.Delay(50);
+            await Task.Delay(25);
         }
     }
 
-    /// <summary>How many messages to <paramref name="to"/> arrived so far.</summary>
-    public int CountTo(string to)
-    {
-        lock (_delivered) return _delivered.Count(m => string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase));
-    }
+    /// <summary>How many messages to <paramref name="to"/> were delivered so far.</summary>
+    public int CountTo(string to) => sink.MessagesTo(to).Count;
 }

@@ -13,8 +13,9 @@ public sealed record StartedVerification(FlowRecord Flow, string Address, string
 
 /// <summary>
 /// Sends verification messages: for an address someone typed into a verification flow, and for the
-/// addresses of an identity that was just registered or changed (one new flow per address). The
-/// message is queued in the courier's outbox and written in the same SaveChanges as the flow.
+/// addresses of an identity that was just registered or changed (one new flow per address). Flows,
+/// secrets and courier messages are only added to the request's unit of work: the caller's
+/// SaveChanges writes them together with the change that caused them.
 /// </summary>
 public sealed class VerificationSender(
     ConfigStore configStore, AppDbContext db, OneTimeSecrets secrets, IEnumerable<IVerificationStrategy> strategies,
@@ -82,7 +83,9 @@ public sealed class VerificationSender(
             flow.IdentityId = identity.Id;
             strategy.PopulateSent(config, ui, address.Value, address.Via);
             await QueueAsync(http, config, strategy, flow, identity, address, new JsonObject(), ct);
-            await store.AddAsync(flow, ui, ct);
+            flow.Ui = ui.ToJsonString();
+            flow.CreatedAt = flow.UpdatedAt = flow.IssuedAt;
+            db.Add(flow);
             var uiUrl = flow.Type == FlowTypes.Browser
                 ? PublicUrls.WithQuery(config.SelfService.Flows.Verification.UiUrl, "flow", flow.Id.ToString())
                 : null;
