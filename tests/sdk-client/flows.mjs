@@ -77,6 +77,21 @@ async function native() {
   const email = `sdk-native-${Date.now()}-${Math.random().toString(16).slice(2)}@example.com`;
   const { data: registrationFlow } = await frontend.createNativeRegistrationFlow();
   check(registrationFlow, { $ref: "#/components/schemas/registrationFlow" }, "registrationFlow");
+
+  // Two-step registration: the profile screen answers 400 with the credential screen.
+  try {
+    await frontend.updateRegistrationFlow({
+      flow: registrationFlow.id,
+      updateRegistrationFlowBody: { method: "profile", traits: { email } },
+    });
+    throw new Error("the profile screen completed the registration");
+  } catch (e) {
+    expect(e.response?.status === 400, `the profile step answered ${e.response?.status}: ${e.message}`);
+    check(e.response.data, { $ref: "#/components/schemas/registrationFlow" }, "registrationFlow(credential screen)");
+    expect(e.response.data.ui.messages[0].id === 1040009, "the credential screen did not ask to choose a credential");
+    const screen = e.response.data.ui.nodes.find((n) => n.attributes.name === "screen");
+    expect(screen?.attributes.value === "previous" && screen.group === "profile", "the credential screen has no way back");
+  }
   const { data: registered } = await frontend.updateRegistrationFlow({
     flow: registrationFlow.id,
     updateRegistrationFlowBody: { method: "password", password, traits: { email } },

@@ -26,6 +26,7 @@ public sealed class KratosConfig
     public CookiesOptions Cookies { get; set; } = new();
     public CourierOptions Courier { get; set; } = new();
     public DatabaseOptions Database { get; set; } = new();
+    public SecurityOptions Security { get; set; } = new();
 
     /// <summary>The merged configuration tree (files plus environment) this object was read from.</summary>
     [JsonIgnore]

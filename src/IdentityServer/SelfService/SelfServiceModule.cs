@@ -8,8 +8,10 @@ using IdentityServer.SelfService.Flows.Registration;
 using IdentityServer.SelfService.Flows.Verification;
 using IdentityServer.SelfService.Hooks;
 using IdentityServer.SelfService.Strategies.Code;
+using IdentityServer.SelfService.Strategies.IdentifierFirst;
 using IdentityServer.SelfService.Strategies.Link;
 using IdentityServer.SelfService.Strategies.Password;
+using IdentityServer.SelfService.Strategies.Profile;
 
 namespace IdentityServer.SelfService;
 
@@ -30,6 +32,8 @@ public static class SelfServiceModule
         services.AddScoped<RegistrationFlows>();
         services.AddScoped<ILoginStrategy, PasswordLogin>();
         services.AddScoped<IRegistrationStrategy, PasswordRegistration>();
+        services.AddScoped<ProfileRegistration>();
+        services.AddScoped<IdentifierFirstLogin>();
         services.AddScoped<HookRunner>();
         services.AddScoped<IFlowHook, SessionHook>();
         services.AddScoped<IFlowHook, RevokeActiveSessionsHook>();
@@ -54,20 +58,20 @@ public static class SelfServiceModule
     {
         var pub = app.MapPublic();
         pub.MapGet("/self-service/login/browser", (HttpContext h, LoginFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
-        pub.MapGet("/self-service/login/api", (HttpContext h, LoginFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct)));
+        pub.MapGet("/self-service/login/api", (HttpContext h, LoginFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/login/flows", (HttpContext h, LoginFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapPost("/self-service/login", (HttpContext h, LoginFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/registration/browser", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
-        pub.MapGet("/self-service/registration/api", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct)));
+        pub.MapGet("/self-service/registration/api", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/registration/flows", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapPost("/self-service/registration", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/verification/browser", (HttpContext h, VerificationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
-        pub.MapGet("/self-service/verification/api", (HttpContext h, VerificationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct)));
+        pub.MapGet("/self-service/verification/api", (HttpContext h, VerificationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/verification/flows", (HttpContext h, VerificationFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapPost("/self-service/verification", (HttpContext h, VerificationFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/verification", (HttpContext h, VerificationFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/recovery/browser", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
-        pub.MapGet("/self-service/recovery/api", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct)));
+        pub.MapGet("/self-service/recovery/api", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/recovery/flows", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapPost("/self-service/recovery", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/recovery", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityServer.Config;
 using IdentityServer.Errors;
+using IdentityServer.SelfService.Flows;
 
 namespace IdentityServer.Sessions;
 
@@ -33,7 +34,25 @@ public static class LogoutEndpoints
         });
     }
 
-    private static async Task<IResult> CompleteBrowserLogout(HttpContext http, SessionService sessions, ConfigStore config, CancellationToken ct)
+    /// <summary>
+    /// Failures (no token, a replayed or foreign link, a forbidden return_to) are JSON errors for JSON callers;
+    /// browsers are sent to the error UI with the error stored for `GET /self-service/errors?id=`, as in Kratos.
+    /// </summary>
+    private static async Task<IResult> CompleteBrowserLogout(HttpContext http, SessionService sessions, ConfigStore config,
+        FlowResponder responder, CancellationToken ct)
+    {
+        try
+        {
+            return await CompleteAsync(http, sessions, config, ct);
+        }
+        catch (KratosError error) when (!AcceptsJson(http.Request))
+        {
+            await responder.ErrorAsync(http, null, error, ct);
+            return Results.Empty;
+        }
+    }
+
+    private static async Task<IResult> CompleteAsync(HttpContext http, SessionService sessions, ConfigStore config, CancellationToken ct)
     {
         var expected = http.Request.Query["token"].LastOrDefault();
         if (string.IsNullOrEmpty(expected))

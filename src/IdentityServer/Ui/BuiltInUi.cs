@@ -118,8 +118,10 @@ public static class BuiltInUi
             }
             if (type is "submit" or "button")
             {
+                // Going back to the profile screen must not wait for the password the browser would require.
                 body.Append("<p><button type=\"submit\" name=\"").Append(Html.Encode(name)).Append("\" value=\"")
-                    .Append(Html.Encode(value ?? "")).Append("\">").Append(Html.Encode(label)).Append("</button></p>");
+                    .Append(Html.Encode(value ?? "")).Append(name == "screen" ? "\" formnovalidate>" : "\">")
+                    .Append(Html.Encode(label)).Append("</button></p>");
                 continue;
             }
             body.Append("<p><label>").Append(Html.Encode(label)).Append("<br><input type=\"").Append(Html.Encode(type))

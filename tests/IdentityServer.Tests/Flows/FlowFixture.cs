@@ -33,6 +33,9 @@ public abstract class FlowFixture : IAsyncLifetime
 
     protected virtual string PasswordConfig => "haveibeenpwned_enabled: false";
 
+    /// <summary>Extra top-level YAML (e.g. `security:`), written at column 0.</summary>
+    protected virtual string TopLevel => "";
+
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
     protected virtual void AddServices(IServiceCollection services)
@@ -84,6 +87,7 @@ public abstract class FlowFixture : IAsyncLifetime
                 error:
                   ui_url: {AppUrl}/error
             {Hooks}
+            {TopLevel}
             """;
         Server = await ServerApp.StartAsync(new ServeRequest([TestServer.WriteConfig(yaml)], Dev: true)
         {

@@ -266,15 +266,19 @@ public abstract class FlowTests(FlowFixture fixture)
         using var browser = fixture.Browser();
         await StartBrowserFlow(browser, "login"); // gives the browser its CSRF cookie
         var apiFlow = await StartApiFlow(fixture.Native(), "registration");
+        // As in Kratos, these bad requests come back on the flow as message 4000001 carrying the reason.
         var withCookie = await browser.PostJson($"/self-service/registration?flow={Id(apiFlow)}", RegistrationBody(NewEmail()));
         Assert.Equal(400, withCookie.Code);
-        Assert.Contains("Cookie", withCookie.Json["error"]!["reason"]!.GetValue<string>());
+        Assert.Equal(Id(apiFlow), Id(withCookie.Json));
+        Assert.Equal([4000001L], MessageIds(withCookie.Json));
+        Assert.Contains("Cookie", withCookie.Json["ui"]!["messages"]![0]!["text"]!.GetValue<string>());
 
         using var app = fixture.Native();
         var withOrigin = await app.PostJson($"/self-service/registration?flow={Id(apiFlow)}", RegistrationBody(NewEmail()),
             new Dictionary<string, string> { ["Origin"] = FlowFixture.AppUrl });
         Assert.Equal(400, withOrigin.Code);
-        Assert.Contains("Origin", withOrigin.Json["error"]!["reason"]!.GetValue<string>());
+        Assert.Equal([4000001L], MessageIds(withOrigin.Json));
+        Assert.Contains("Origin", withOrigin.Json["ui"]!["messages"]![0]!["context"]!["reason"]!.GetValue<string>());
 
         var browserFlow = await StartBrowserFlow(browser, "registration");
         var email = NewEmail();
@@ -360,7 +364,9 @@ public abstract class FlowTests(FlowFixture fixture)
         var flow = await StartApiFlow(app, "registration");
         var malformed = await app.PostRaw($"/self-service/registration?flow={Id(flow)}", "{\"method\": ", "application/json", json: true);
         Assert.Equal(400, malformed.Code);
-        Assert.Contains("JSON", malformed.Json["error"]!["reason"]!.GetValue<string>());
+        Assert.Equal(Id(flow), Id(malformed.Json));
+        Assert.Equal([4000001L], MessageIds(malformed.Json));
+        Assert.Contains("JSON", malformed.Json["ui"]!["messages"]![0]!["text"]!.GetValue<string>());
 
         var huge = new string('a', 2 * 1024 * 1024);
         var oversized = await app.Send(HttpMethod.Post, $"/self-service/registration?flow={Id(flow)}",

@@ -97,7 +97,21 @@ public partial class BuiltInUiTests
         Assert.Contains("name=\"traits.email\"", registration.Html);
         Assert.Contains("name=\"csrf_token\"", registration.Html);
 
-        var welcome = await browser.Submit(registration.Html, new() { ["traits.email"] = email, ["password"] = "a-long-passphrase!", ["method"] = "password" });
+        // Two-step registration: the profile first, then the password with the profile kept in hidden inputs.
+        Assert.Contains("name=\"method\" value=\"profile\"", registration.Html);
+        Assert.DoesNotContain("name=\"password\"", registration.Html);
+        var credentials = await browser.Submit(registration.Html, new() { ["traits.email"] = email, ["method"] = "profile" });
+        Assert.StartsWith("/ui/registration?flow=", credentials.Url);
+        Assert.Contains("data-id=\"1040009\"", credentials.Html);
+        Assert.Contains($"<input type=\"hidden\" name=\"traits.email\" value=\"{email}\">", credentials.Html);
+        Assert.Contains("name=\"screen\" value=\"previous\" formnovalidate>Back</button>", credentials.Html);
+
+        var back = await browser.Submit(credentials.Html, new() { ["screen"] = "previous" });
+        Assert.Contains($"name=\"traits.email\" value=\"{email}\"", back.Html);
+        Assert.DoesNotContain("<input type=\"hidden\" name=\"traits.email\"", back.Html);
+        credentials = await browser.Submit(back.Html, new() { ["traits.email"] = email, ["method"] = "profile" });
+
+        var welcome = await browser.Submit(credentials.Html, new() { ["password"] = "a-long-passphrase!", ["method"] = "password" });
         Assert.StartsWith("/ui/welcome", welcome.Url);
         Assert.Contains("You are signed in.", welcome.Html);
         Assert.Contains(email, welcome.Html);

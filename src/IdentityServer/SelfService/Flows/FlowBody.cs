@@ -23,7 +23,16 @@ public static class FlowBody
         }
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(ct);
+            }
+            catch (InvalidDataException e)
+            {
+                // Too many fields or an overlong key or value.
+                throw KratosError.BadRequest("Unable to decode the form body: " + e.Message);
+            }
             var body = new JsonObject();
             foreach (var (key, values) in form)
                 Set(body, key.Split('.'), values.Count > 0 ? values[^1] : "");

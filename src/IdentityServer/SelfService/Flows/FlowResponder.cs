@@ -38,11 +38,18 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
     }
 
     /// <summary>The flow with its messages: 303 back to the UI for form posts, else 400 with the flow.</summary>
-    public async Task ValidationFailedAsync(HttpContext http, FlowValidationException failure, CancellationToken ct)
+    public Task ValidationFailedAsync(HttpContext http, FlowValidationException failure, CancellationToken ct) =>
+        ShowFormAsync(http, failure.Flow, failure.Ui, ct);
+
+    /// <summary>
+    /// Saves the flow's form and shows it again, as Kratos does both for validation errors and for the next
+    /// screen of a multi-step flow: 303 back to the UI for form posts, else 400 with the flow.
+    /// </summary>
+    public async Task ShowFormAsync(HttpContext http, FlowRecord flow, UiContainer ui, CancellationToken ct)
     {
-        await store.UpdateAsync(failure.Flow, failure.Ui, ct);
-        if (Redirects(http, failure.Flow)) await RedirectAsync(http, FlowUiUrl(failure.Flow));
-        else await JsonAsync(http, 400, FlowJson.Render(failure.Flow));
+        await store.UpdateAsync(flow, ui, ct);
+        if (Redirects(http, flow)) await RedirectAsync(http, FlowUiUrl(flow));
+        else await JsonAsync(http, 400, FlowJson.Render(flow));
     }
 
     /// <summary>An expired flow was replaced by <paramref name="fresh"/>.</summary>
@@ -52,6 +59,16 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
     /// <summary>Any other error: browsers go to the error UI with a stored error; everyone else gets JSON.</summary>
     public async Task ErrorAsync(HttpContext http, FlowRecord? flow, KratosError error, CancellationToken ct)
     {
+        // As in Kratos, a bad request met while a login or registration flow is submitted (a malformed body, a
+        // browser header on an API flow) is shown on the flow's form as message 4000001, not as an error page.
+        if (flow is not null && error.Code == 400 && error is not FlowError && flow.Kind is FlowKinds.Login or FlowKinds.Registration)
+        {
+            var ui = UiContainer.Parse(flow.Ui);
+            ui.ResetMessages();
+            ui.AddMessage(Text.Messages.ValidationGeneric(error.Reason ?? error.ErrorMessage));
+            await ShowFormAsync(http, flow, ui, ct);
+            return;
+        }
         if (!Redirects(http, flow))
         {
             await ErrorJsonAsync(http, error);

@@ -33,6 +33,19 @@ public interface ILoginStrategy
     Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct);
     /// <summary>Returns the identity, or throws <see cref="FlowValidationException"/> through <see cref="FlowSubmission.Fail"/>.</summary>
     Task<LoginOutcome> LoginAsync(FlowSubmission submission, CancellationToken ct);
+
+    /// <summary>A refresh (`?refresh=true` with a session): the nodes that let <paramref name="identity"/> confirm it is them.</summary>
+    Task PopulateRefreshAsync(FlowRecord flow, UiContainer ui, Identity identity, CancellationToken ct) => PopulateAsync(flow, ui, ct);
+
+    /// <summary>The first screen of the `identifier_first` login style; most methods add nothing there.</summary>
+    Task PopulateIdentifierFirstAsync(FlowRecord flow, UiContainer ui, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// The second screen of the `identifier_first` style, once the identifier is known. <paramref name="identity"/> is
+    /// the account the identifier names, or null. Returns whether this method is offered to that account.
+    /// </summary>
+    Task<bool> PopulateIdentifierFirstCredentialsAsync(FlowRecord flow, UiContainer ui, Identity? identity, KratosConfig config,
+        CancellationToken ct) => Task.FromResult(false);
 }
 
 /// <summary>A way to sign up: adds its nodes to new registration flows and creates the identity.</summary>
@@ -42,4 +55,10 @@ public interface IRegistrationStrategy
     bool IsEnabled(KratosConfig config);
     Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct);
     Task<(Identity Identity, AuthenticationMethod Method)> RegisterAsync(FlowSubmission submission, CancellationToken ct);
+
+    /// <summary>Two-step registration, profile screen: the traits come from the profile step, so most methods remove their nodes.</summary>
+    Task PopulateProfileStepAsync(FlowRecord flow, UiContainer ui, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Two-step registration, credential screen: the method's own inputs and submit button.</summary>
+    Task PopulateCredentialsStepAsync(FlowRecord flow, UiContainer ui, CancellationToken ct) => PopulateAsync(flow, ui, ct);
 }

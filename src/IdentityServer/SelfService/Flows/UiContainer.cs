@@ -108,6 +108,24 @@ public sealed class UiContainer
 
     public void AddMessage(UiText message) => (Messages ??= []).Add(message);
 
+    /// <summary>Removes the nodes with this name and group.</summary>
+    public void Remove(string name, string group) => Nodes.RemoveAll(n => n.Name == name && n.Group == group);
+
+    /// <summary>
+    /// Puts a message on the node with this name. As in Kratos, a field the form does not show yet
+    /// (a password sent to the profile screen) gets a text input of its own to carry the message.
+    /// </summary>
+    public void AddMessageTo(string name, UiText message)
+    {
+        var node = Find(name);
+        if (node is null)
+        {
+            node = UiNode.Input(name, UiNodeGroups.Default, "text");
+            Nodes.Add(node);
+        }
+        node.Messages.Add(message);
+    }
+
     /// <summary>Drops messages from an earlier submission before a new one is answered.</summary>
     public void ResetMessages()
     {

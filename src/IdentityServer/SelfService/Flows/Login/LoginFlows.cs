@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using IdentityServer.Config;
 using IdentityServer.Identities;
 using IdentityServer.SelfService.Hooks;
+using IdentityServer.SelfService.Strategies.IdentifierFirst;
 using IdentityServer.Sessions;
 using IdentityServer.Text;
 
@@ -10,7 +11,8 @@ namespace IdentityServer.SelfService.Flows.Login;
 /// <summary>The login flow: create, fetch and submit, for browsers and native apps.</summary>
 public sealed class LoginFlows(
     ConfigStore configStore, FlowFactory factory, FlowLoader loader, FlowStore store, FlowResponder responder,
-    IEnumerable<ILoginStrategy> strategies, HookRunner hooks, ISessionService sessions)
+    IEnumerable<ILoginStrategy> strategies, HookRunner hooks, ISessionService sessions, IdentityManager identities,
+    IdentifierFirstLogin identifierFirst)
 {
     private KratosConfig Config => configStore.Current;
 
@@ -25,6 +27,8 @@ public sealed class LoginFlows(
         var current = await sessions.CurrentAsync(http, ct);
         if (aal != "aal1" && current is null)
             throw FlowErrors.Aal1Required();
+        // As in Kratos, there is nothing to refresh without a session.
+        refresh = refresh && current is not null;
         var returnTo = ReturnToPolicy.Check(Config, http, query["return_to"]);
         if (current is not null && !refresh && string.CompareOrdinal(aal, current.Aal) <= 0)
         {
@@ -38,14 +42,38 @@ public sealed class LoginFlows(
 
         Guid? organization = Guid.TryParse(query["organization"], out var org) ? org : null;
         var (flow, _) = await factory.CreateAsync(http, new FlowFactory.Options(FlowKinds.Login, type, returnTo, refresh, aal, organization),
-            (f, ui) => PopulateAsync(f, ui, ct), ct);
+            (f, ui) => PopulateAsync(f, ui, current, ct), ct);
         await responder.FlowCreatedAsync(http, flow);
     }
 
-    private async Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
+    /// <summary>
+    /// The form of a new login flow: a refresh asks the signed-in identity to confirm it is them (message 1010003),
+    /// the identifier_first style starts with the identifier alone, else every method shows its inputs.
+    /// </summary>
+    private async Task PopulateAsync(FlowRecord flow, UiContainer ui, CurrentSession? current, CancellationToken ct)
     {
-        foreach (var strategy in strategies.Where(s => s.IsEnabled(Config)))
-            await strategy.PopulateAsync(flow, ui, ct);
+        var methods = strategies.Where(s => s.IsEnabled(Config)).ToList();
+        ui.SetCsrf("", first: true);
+        var firstFactor = flow.RequestedAal == "aal1";
+        if (firstFactor && flow.Refresh && current is not null && await identities.FindAsync(current.IdentityId, ct) is { } identity)
+        {
+            foreach (var method in methods)
+                await method.PopulateRefreshAsync(flow, ui, identity, ct);
+        }
+        else if (firstFactor && IdentifierFirstLogin.IsEnabled(Config))
+        {
+            foreach (var method in methods)
+                await method.PopulateIdentifierFirstAsync(flow, ui, ct);
+            await identifierFirst.PopulateFirstScreenAsync(flow, ui, ct);
+        }
+        else
+        {
+            foreach (var method in methods)
+                await method.PopulateAsync(flow, ui, ct);
+        }
+        if (flow.Refresh)
+            ui.Messages = [Messages.LoginReAuth()];
+        NodeOrder.SortLogin(ui);
     }
 
     public async Task GetAsync(HttpContext http, CancellationToken ct)
@@ -61,18 +89,18 @@ public sealed class LoginFlows(
         var body = await FlowBody.ReadAsync(http.Request, ct);
         loader.CheckRequestOrigin(http, flow, body[CsrfTokens.FieldName] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null);
 
+        var current = await sessions.CurrentAsync(http, ct);
         if (loader.IsExpired(flow))
         {
             var (fresh, freshUi) = await factory.CreateAsync(http,
-                new FlowFactory.Options(FlowKinds.Login, flow.Type, flow.ReturnTo, flow.Refresh, flow.RequestedAal, flow.OrganizationId),
-                (f, ui) => PopulateAsync(f, ui, ct), ct);
+                new FlowFactory.Options(FlowKinds.Login, flow.Type, flow.ReturnTo, flow.Refresh && current is not null, flow.RequestedAal, flow.OrganizationId),
+                (f, ui) => PopulateAsync(f, ui, current, ct), ct);
             freshUi.AddMessage(Messages.LoginFlowExpired(new DateTimeOffset(flow.ExpiresAt, TimeSpan.Zero), new DateTimeOffset(store.Now, TimeSpan.Zero)));
             await store.UpdateAsync(fresh, freshUi, ct);
             await responder.ExpiredAsync(http, fresh, FlowErrors.Expired(fresh.Id, flow.ExpiresAt, store.Now));
             return;
         }
 
-        var current = await sessions.CurrentAsync(http, ct);
         if (current is not null && !flow.Refresh && string.CompareOrdinal(flow.RequestedAal, current.Aal) <= 0)
         {
             if (FlowResponder.Redirects(http, flow))
@@ -86,6 +114,12 @@ public sealed class LoginFlows(
         var ui = UiContainer.Parse(flow.Ui);
         ui.ResetMessages();
         var submission = new FlowSubmission { Http = http, Flow = flow, Ui = ui, Body = body, Config = Config };
+        if (IdentifierFirstLogin.Claims(Config, flow, body))
+        {
+            await identifierFirst.SubmitAsync(submission, [.. strategies.Where(s => s.IsEnabled(Config))], ct);
+            await responder.ShowFormAsync(http, flow, ui, ct);
+            return;
+        }
         var method = FlowBody.String(body, "method");
         var strategy = strategies.FirstOrDefault(s => s.Method == method && s.IsEnabled(Config))
             ?? throw submission.Fail(Messages.MissingOrInvalidMethod());

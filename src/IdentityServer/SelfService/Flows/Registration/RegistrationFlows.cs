@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using IdentityServer.Config;
+using IdentityServer.Errors;
 using IdentityServer.Identities;
+using IdentityServer.Identities.Schemas;
 using IdentityServer.SelfService.Hooks;
+using IdentityServer.SelfService.Strategies.Profile;
 using IdentityServer.Sessions;
 using IdentityServer.Text;
 
@@ -11,7 +14,7 @@ namespace IdentityServer.SelfService.Flows.Registration;
 public sealed class RegistrationFlows(
     ConfigStore configStore, FlowFactory factory, FlowLoader loader, FlowStore store, FlowResponder responder,
     IEnumerable<IRegistrationStrategy> strategies, HookRunner hooks, ISessionService sessions,
-    IdentityManager identities, IIdentitySchemas schemas)
+    IdentityManager identities, IIdentitySchemas schemas, IdentitySchemaRegistry schemaRegistry, ProfileRegistration profile)
 {
     private KratosConfig Config => configStore.Current;
 
@@ -35,10 +38,19 @@ public sealed class RegistrationFlows(
         await responder.FlowCreatedAsync(http, flow);
     }
 
+    /// <summary>The form of a new flow: the profile screen of two-step registration, or every method's inputs at once.</summary>
     private async Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
     {
-        foreach (var strategy in strategies.Where(s => s.IsEnabled(Config)))
-            await strategy.PopulateAsync(flow, ui, ct);
+        var methods = strategies.Where(s => s.IsEnabled(Config)).ToList();
+        ui.SetCsrf("", first: true);
+        if (ProfileRegistration.IsTwoStep(Config))
+        {
+            await profile.PopulateProfileScreenAsync(flow, ui, methods, null, ct);
+            return;
+        }
+        foreach (var method in methods)
+            await method.PopulateAsync(flow, ui, ct);
+        NodeOrder.SortRegistration(ui, (await schemaRegistry.GetAsync(flow.IdentitySchemaId, ct)).Document);
     }
 
     public async Task GetAsync(HttpContext http, CancellationToken ct)
@@ -72,12 +84,20 @@ public sealed class RegistrationFlows(
                 await FlowResponder.RedirectAsync(http, flow.ReturnTo ?? ReturnToPolicy.DefaultReturnUrl(Config, http).ToString());
                 return;
             }
-            throw FlowErrors.AlreadyLoggedIn(FlowKinds.Registration);
+            // Kratos answers this one as an error, not on the flow's form.
+            await ErrorHandling.WriteAsync(http, FlowErrors.AlreadyLoggedIn(FlowKinds.Registration));
+            return;
         }
 
         var ui = UiContainer.Parse(flow.Ui);
         ui.ResetMessages();
         var submission = new FlowSubmission { Http = http, Flow = flow, Ui = ui, Body = body, Config = Config };
+        if (ProfileRegistration.Claims(Config, body))
+        {
+            await profile.SubmitAsync(submission, [.. strategies.Where(s => s.IsEnabled(Config))], ct);
+            await responder.ShowFormAsync(http, flow, ui, ct);
+            return;
+        }
         var method = FlowBody.String(body, "method");
         var strategy = strategies.FirstOrDefault(s => s.Method == method && s.IsEnabled(Config))
             ?? throw submission.Fail(Messages.RegistrationNoStrategyFound());

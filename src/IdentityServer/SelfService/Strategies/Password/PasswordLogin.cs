@@ -5,6 +5,7 @@ using IdentityServer.Identities.Schemas;
 using IdentityServer.Persistence;
 using IdentityServer.Security.Hashing;
 using IdentityServer.SelfService.Flows;
+using IdentityServer.SelfService.Flows.Login;
 using IdentityServer.Sessions;
 using IdentityServer.Text;
 using Microsoft.EntityFrameworkCore;
@@ -15,20 +16,53 @@ namespace IdentityServer.SelfService.Strategies.Password;
 /// Sign in with identifier and password. Identifiers are compared in their canonical form (emails
 /// case-insensitively); an unknown identifier costs as much as a wrong password.
 /// </summary>
-public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, TimeProvider clock) : ILoginStrategy
+public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, TimeProvider clock, IdentitySchemaRegistry schemas) : ILoginStrategy
 {
     public string Method => "password";
 
     public bool IsEnabled(KratosConfig config) => config.SelfService.Methods.Password.Enabled;
 
-    public Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
+    public async Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
     {
-        ui.Upsert(UiNode.Input("identifier", UiNodeGroups.Default, "text", JsonValue.Create(""), required: true, label: Messages.NodeLabelId()));
-        ui.Upsert(UiNode.Input("password", UiNodeGroups.Password, "password", required: true, autocomplete: "current-password",
-            label: Messages.NodeLabelPassword()));
-        ui.Upsert(UiNode.Input("method", UiNodeGroups.Password, "submit", JsonValue.Create("password"), label: Messages.LoginPassword()));
+        var label = IdentifierLabel.For(await schemas.GetAsync(flow.IdentitySchemaId, ct));
+        ui.Upsert(UiNode.Input("identifier", UiNodeGroups.Default, "text", JsonValue.Create(""), required: true, label: label));
+        AddPasswordNodes(ui, Messages.LoginPassword());
+    }
+
+    /// <summary>Re-authentication asks only for the password: the identifier is the signed-in identity's, as a hidden input.</summary>
+    public Task PopulateRefreshAsync(FlowRecord flow, UiContainer ui, Identity identity, CancellationToken ct)
+    {
+        var identifier = UsablePassword(identity)?.Identifiers.Select(i => i.Identifier).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (identifier is null) return Task.CompletedTask;
+        ui.Upsert(UiNode.Input("identifier", UiNodeGroups.Default, "hidden", JsonValue.Create(identifier)));
+        AddPasswordNodes(ui, Messages.Login());
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The password screen of identifier-first login, for accounts with a password. With account enumeration
+    /// mitigation it is shown for every identifier, known or not.
+    /// </summary>
+    public Task<bool> PopulateIdentifierFirstCredentialsAsync(FlowRecord flow, UiContainer ui, Identity? identity, KratosConfig config,
+        CancellationToken ct)
+    {
+        var usable = identity is not null && UsablePassword(identity) is not null;
+        if (usable || config.Security.AccountEnumeration.Mitigate)
+            AddPasswordNodes(ui, Messages.LoginPassword());
+        return Task.FromResult(usable);
+    }
+
+    private static void AddPasswordNodes(UiContainer ui, UiText submitLabel)
+    {
+        ui.Upsert(UiNode.Input("password", UiNodeGroups.Password, "password", required: true, autocomplete: "current-password",
+            label: Messages.NodeLabelPassword()));
+        ui.Upsert(UiNode.Input("method", UiNodeGroups.Password, "submit", JsonValue.Create("password"), label: submitLabel));
+    }
+
+    /// <summary>The identity's password credential when it can be used to sign in (it has a hash and an identifier).</summary>
+    private static IdentityCredential? UsablePassword(Identity identity) => identity.Credentials.FirstOrDefault(c =>
+        c.Type == "password" && c.Identifiers.Count > 0
+        && !string.IsNullOrEmpty(JsonNode.Parse(c.Config)?["hashed_password"]?.GetValue<string>()));
 
     public async Task<LoginOutcome> LoginAsync(FlowSubmission submission, CancellationToken ct)
     {
