@@ -7,6 +7,7 @@ namespace IdentityServer.Identities;
 public sealed record ImportedVerifiableAddress(string Value, string Via, bool Verified, string Status, DateTime? VerifiedAt);
 public sealed record ImportedRecoveryAddress(string Value, string Via);
 public sealed record ImportedOidcProvider(string Provider, string Subject);
+public sealed record ImportedLookupCode(string Code, DateTime? UsedAt);
 
 /// <summary>
 /// A create or update body (`createIdentityBody` / `updateIdentityBody`) with every field's type
@@ -29,6 +30,8 @@ public sealed class IdentityDraft
     public string? Password { get; init; }
     public string? HashedPassword { get; init; }
     public List<ImportedOidcProvider>? OidcProviders { get; init; }
+    public string? TotpUrl { get; init; }
+    public List<ImportedLookupCode>? LookupCodes { get; init; }
 
     public static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken ct) =>
         await ErrorHandling.ReadJsonAsync(request, MaxBodyBytes, MalformedReason, ct) as JsonObject
@@ -77,8 +80,9 @@ public sealed class IdentityDraft
     {
         if (node is null) return draft;
         if (node is not JsonObject credentials) throw Field("credentials", $"must be an object, not {Kind(node)}");
-        string? password = null, hashed = null;
+        string? password = null, hashed = null, totp = null;
         List<ImportedOidcProvider>? oidc = null;
+        List<ImportedLookupCode>? lookup = null;
         foreach (var (type, value) in credentials)
         {
             var config = value is JsonObject o ? o["config"] : null;
@@ -106,8 +110,16 @@ public sealed class IdentityDraft
                         oidc.Add(new ImportedOidcProvider(provider, subject));
                     }
                     break;
+                case "totp":
+                    totp = OptionalString((JsonObject?)config, "totp_url", "credentials.totp.config.");
+                    if (!AvailableAal.IsTotpUrl(totp))
+                        throw Field("credentials.totp.config.totp_url", "must be an otpauth://totp/ URL with a secret");
+                    break;
+                case "lookup_secret":
+                    lookup = ParseLookupCodes(((JsonObject?)config)?["codes"]);
+                    break;
                 default:
-                    throw Field($"credentials.{type}", "cannot be imported; the importable credential types are password and oidc");
+                    throw Field($"credentials.{type}", "cannot be imported; the importable credential types are password, oidc, totp and lookup_secret");
             }
         }
         return new IdentityDraft
@@ -117,8 +129,26 @@ public sealed class IdentityDraft
             MetadataAdmin = draft.MetadataAdmin, HasMetadataAdmin = draft.HasMetadataAdmin,
             ExternalId = draft.ExternalId, HasExternalId = draft.HasExternalId, OrganizationId = draft.OrganizationId,
             VerifiableAddresses = draft.VerifiableAddresses, RecoveryAddresses = draft.RecoveryAddresses,
-            Password = password, HashedPassword = hashed, OidcProviders = oidc,
+            Password = password, HashedPassword = hashed, OidcProviders = oidc, TotpUrl = totp, LookupCodes = lookup,
         };
+    }
+
+    private static List<ImportedLookupCode> ParseLookupCodes(JsonNode? node)
+    {
+        if (node is not JsonArray { Count: > 0 } codes)
+            throw Field("credentials.lookup_secret.config.codes", "must be a non-empty array of {code, used_at}");
+        var result = new List<ImportedLookupCode>();
+        foreach (var item in codes)
+        {
+            if (item is not JsonObject o || OptionalString(o, "code", "credentials.lookup_secret.config.codes[].") is not { Length: > 0 } code)
+                throw Field("credentials.lookup_secret.config.codes[].code", "is required");
+            DateTime? usedAt = null;
+            if (OptionalString(o, "used_at", "credentials.lookup_secret.config.codes[].") is { } at)
+                usedAt = DateTime.TryParse(at, null, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
+                    ? t : throw Field("credentials.lookup_secret.config.codes[].used_at", "must be an RFC 3339 time");
+            result.Add(new ImportedLookupCode(code, usedAt));
+        }
+        return result;
     }
 
     private static List<ImportedVerifiableAddress>? ParseVerifiable(JsonNode? node)

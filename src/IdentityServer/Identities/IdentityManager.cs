@@ -78,6 +78,16 @@ public sealed class IdentityManager(AppDbContext db, IIdentitySchemas schemas, I
         return existing;
     }
 
+    /// <summary>
+    /// Changes a tracked identity as the draft says (traits, derived identifiers and addresses, a new
+    /// password) without saving, so that a caller can add more to the same unit of work and then call
+    /// <see cref="SaveChangesAsync"/>. On failure the caller discards its changes (ChangeTracker.Clear).
+    /// </summary>
+    public async Task ApplyAsync(Identity existing, IdentityDraft draft, CancellationToken ct) => await BuildAsync(draft, existing, ct);
+
+    /// <summary>Saves the unit of work; a duplicate identifier or address is <see cref="Conflict"/> and nothing is written.</summary>
+    public Task SaveChangesAsync(CancellationToken ct) => SaveAsync(ct);
+
     public async Task DeleteAsync(Identity identity, CancellationToken ct)
     {
         db.Identities.Remove(identity);
@@ -113,6 +123,7 @@ public sealed class IdentityManager(AppDbContext db, IIdentitySchemas schemas, I
             identity.Credentials.Remove(credential);
         }
         identity.UpdatedAt = Now;
+        AvailableAal.Refresh(identity);
         await SaveAsync(ct);
     }
 
@@ -149,6 +160,7 @@ public sealed class IdentityManager(AppDbContext db, IIdentitySchemas schemas, I
         MergeVerifiableAddresses(identity, check.Derived.VerifiableAddresses, draft.VerifiableAddresses, now);
         MergeRecoveryAddresses(identity, check.Derived.RecoveryAddresses, now);
         ApplyCredentials(identity, draft, check.Derived.Identifiers, check.Derived.CodeAddresses, now);
+        AvailableAal.Refresh(identity);
         return identity;
     }
 
@@ -219,6 +231,23 @@ public sealed class IdentityManager(AppDbContext db, IIdentitySchemas schemas, I
             SetIdentifiers(credential, providers.Select(p => $"{p.Provider}:{p.Subject}"), now);
         }
 
+        // Second factors are bound to the identity itself: their identifier is the identity's id.
+        if (draft.TotpUrl is { } totpUrl)
+        {
+            var totp = Upsert(identity, "totp", new JsonObject { ["totp_url"] = totpUrl }.ToJsonString(), now);
+            SetIdentifiers(totp, [identity.Id.ToString()], now);
+        }
+        if (draft.LookupCodes is { } codes)
+        {
+            var list = new JsonArray(codes.Select(c => (JsonNode)new JsonObject
+            {
+                ["code"] = c.Code,
+                ["used_at"] = c.UsedAt is { } at ? IdentityJson.Time(at) : null,
+            }).ToArray());
+            var lookup = Upsert(identity, "lookup_secret", new JsonObject { ["recovery_codes"] = list }.ToJsonString(), now);
+            SetIdentifiers(lookup, [identity.Id.ToString()], now);
+        }
+
         // As in Kratos, a trait marked as an identifier gives the identity that credential type
         // (with an empty config until a secret is set), so lookups by identifier always work.
         foreach (var type in new[] { "password", "webauthn" })
@@ -235,7 +264,7 @@ public sealed class IdentityManager(AppDbContext db, IIdentitySchemas schemas, I
 
         foreach (var credential in identity.Credentials)
         {
-            if (credential.Type is "oidc" or "saml") continue;
+            if (credential.Type is "oidc" or "saml" or "totp" or "lookup_secret") continue;
             var identifiers = derived.TryGetValue(credential.Type, out var list) ? list : [];
             SetIdentifiers(credential, identifiers, now);
         }

@@ -5,6 +5,7 @@ using IdentityServer.SelfService.Flows;
 using IdentityServer.SelfService.Flows.Login;
 using IdentityServer.SelfService.Flows.Recovery;
 using IdentityServer.SelfService.Flows.Registration;
+using IdentityServer.SelfService.Flows.Settings;
 using IdentityServer.SelfService.Flows.Verification;
 using IdentityServer.SelfService.Hooks;
 using IdentityServer.SelfService.Strategies.Code;
@@ -15,7 +16,7 @@ using IdentityServer.SelfService.Strategies.Profile;
 
 namespace IdentityServer.SelfService;
 
-/// <summary>Registers and maps the self-service flows (login, registration) and the error endpoint.</summary>
+/// <summary>Registers and maps the self-service flows (login, registration, settings) and the error endpoint.</summary>
 public static class SelfServiceModule
 {
     public static IServiceCollection AddSelfService(this IServiceCollection services)
@@ -34,6 +35,11 @@ public static class SelfServiceModule
         services.AddScoped<IRegistrationStrategy, PasswordRegistration>();
         services.AddScoped<ProfileRegistration>();
         services.AddScoped<IdentifierFirstLogin>();
+        services.AddScoped<SettingsFlows>();
+        services.AddScoped<ISettingsFlowOpener, SettingsFlowOpener>();
+        services.AddSingleton<PendingSettingsUpdates>();
+        services.AddScoped<ISettingsStrategy, ProfileSettings>();
+        services.AddScoped<ISettingsStrategy, PasswordSettings>();
         services.AddScoped<HookRunner>();
         services.AddScoped<IFlowHook, SessionHook>();
         services.AddScoped<IFlowHook, RevokeActiveSessionsHook>();
@@ -65,6 +71,10 @@ public static class SelfServiceModule
         pub.MapGet("/self-service/registration/api", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/registration/flows", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapPost("/self-service/registration", (HttpContext h, RegistrationFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
+        pub.MapGet("/self-service/settings/browser", (HttpContext h, SettingsFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
+        pub.MapGet("/self-service/settings/api", (HttpContext h, SettingsFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
+        pub.MapGet("/self-service/settings/flows", (HttpContext h, SettingsFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
+        pub.MapMethods("/self-service/settings", ["GET", "POST"], (HttpContext h, SettingsFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
         pub.MapGet("/self-service/verification/browser", (HttpContext h, VerificationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
         pub.MapGet("/self-service/verification/api", (HttpContext h, VerificationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/verification/flows", (HttpContext h, VerificationFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));

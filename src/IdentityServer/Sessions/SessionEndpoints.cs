@@ -33,7 +33,7 @@ public static class SessionEndpoints
             await ErrorHandling.WriteAsync(http, SessionErrors.NoActiveSession());
             return;
         }
-        if (aal.Check(resolved.Record) is { } refused)
+        if (await aal.CheckAsync(http, resolved.Record, ct) is { } refused)
         {
             await ErrorHandling.WriteAsync(http, refused);
             return;
@@ -49,7 +49,7 @@ public static class SessionEndpoints
     private static async Task<ResolvedSession> RequireAsync(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, CancellationToken ct)
     {
         var resolved = await sessions.ResolveAsync(http, ct) ?? throw SessionErrors.NoActiveSession();
-        if (aal.Check(resolved.Record) is { } refused)
+        if (await aal.CheckAsync(http, resolved.Record, ct) is { } refused)
             throw refused;
         return resolved;
     }

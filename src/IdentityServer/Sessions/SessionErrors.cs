@@ -14,16 +14,10 @@ public static class SessionErrors
 }
 
 /// <summary>
-/// The seam for `session.whoami.required_aal`: decides whether a session's AAL is enough for whoami
-/// and the session endpoints. Until second factors exist every session passes; the settings work
-/// replaces this registration with the real check (403 session_aal2_required).
+/// `session.whoami.required_aal` for whoami and the session endpoints: with `highest_available`, an
+/// aal1 session of an identity that has a second factor is refused with 403 session_aal2_required.
 /// </summary>
 public interface IWhoamiAalPolicy
 {
-    KratosError? Check(SessionRecord session);
-}
-
-public sealed class AnyAalAccepted : IWhoamiAalPolicy
-{
-    public KratosError? Check(SessionRecord session) => null;
+    Task<KratosError?> CheckAsync(HttpContext http, SessionRecord session, CancellationToken ct);
 }

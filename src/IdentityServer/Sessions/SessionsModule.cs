@@ -14,7 +14,7 @@ public static class SessionsModule
         services.AddSingleton(sp => new SessionCookie(sp.GetRequiredService<ConfigStore>(), devMode));
         services.AddScoped<SessionService>();
         services.AddScoped<ISessionService>(sp => sp.GetRequiredService<SessionService>());
-        services.TryAddSingleton<IWhoamiAalPolicy, AnyAalAccepted>();
+        services.AddScoped<IWhoamiAalPolicy, WhoamiAalPolicy>();
         services.AddCors();
         services.Replace(ServiceDescriptor.Singleton<ICorsPolicyProvider, PublicCorsPolicyProvider>());
         return services;

@@ -21,6 +21,7 @@ public static class BuiltInUi
         var ui = app.MapPublic().MapGroup("/ui");
         ui.MapGet("/login", (HttpContext http, FlowLoader loader, CancellationToken ct) => FlowPage(http, loader, FlowKinds.Login, ct));
         ui.MapGet("/registration", (HttpContext http, FlowLoader loader, CancellationToken ct) => FlowPage(http, loader, FlowKinds.Registration, ct));
+        ui.MapGet("/settings", SettingsPage);
         ui.MapGet("/welcome", Welcome);
         ui.MapGet("/error", Error);
     }
@@ -55,6 +56,39 @@ public static class BuiltInUi
         return Page(title, body.ToString());
     }
 
+    /// <summary>The settings flow of the signed-in identity: one form per method, each with the CSRF token.</summary>
+    private static async Task<IResult> SettingsPage(HttpContext http, FlowLoader loader, ISessionService sessions, CancellationToken ct)
+    {
+        const string init = "/self-service/settings/browser";
+        var id = http.Request.Query["flow"].LastOrDefault();
+        if (string.IsNullOrEmpty(id))
+            return Results.Redirect(init);
+        FlowRecord flow;
+        try
+        {
+            flow = await loader.FetchAsync(http, FlowKinds.Settings, id, ct);
+        }
+        catch (KratosError e) when (e.Code is 404 or 410 or 403)
+        {
+            return Results.Redirect(init);
+        }
+        // Another identity's flow is never shown; the init endpoint sends a browser without a session to sign in.
+        if (await sessions.CurrentAsync(http, ct) is not { } session || session.IdentityId != flow.IdentityId)
+            return Results.Redirect(init);
+        var ui = FlowJson.Render(flow)["ui"]!;
+        var body = new StringBuilder("<h1>Account settings</h1>");
+        AppendMessages(body, ui["messages"]);
+        var groups = (ui["nodes"]?.AsArray() ?? []).Select(n => n?["group"]?.GetValue<string>()).OfType<string>()
+            .Where(g => g != SelfService.Flows.UiNodeGroups.Default).Distinct();
+        foreach (var group in groups)
+        {
+            body.Append("<h2>").Append(group == SelfService.Flows.UiNodeGroups.Profile ? "Profile" : Html.Encode(char.ToUpperInvariant(group[0]) + group[1..])).Append("</h2>");
+            AppendForm(body, ui, group);
+        }
+        body.Append("<p><a href=\"/ui/welcome\">Back</a></p>");
+        return Page("Account settings", body.ToString());
+    }
+
     private static async Task<IResult> Welcome(HttpContext http, SessionService sessions, CancellationToken ct)
     {
         var body = new StringBuilder("<h1>Welcome</h1>");
@@ -68,6 +102,7 @@ public static class BuiltInUi
         var traits = resolved.Record.Identity is { } identity ? JsonNode.Parse(identity.Traits) : null;
         body.Append("<p>You are signed in.</p><pre>").Append(Html.Encode(traits?.ToJsonString(new() { WriteIndented = true }) ?? "{}")).Append("</pre>");
         var logout = "/self-service/logout?token=" + Uri.EscapeDataString(SessionTokens.LogoutTokenFor(resolved.Token));
+        body.Append("<p><a href=\"/self-service/settings/browser\">Account settings</a></p>");
         body.Append("<p><a href=\"").Append(Html.Encode(logout)).Append("\">Sign out</a></p>");
         return Page("Welcome", body.ToString());
     }
@@ -99,13 +134,16 @@ public static class BuiltInUi
         }
     }
 
-    private static void AppendForm(StringBuilder body, JsonNode ui)
+    /// <param name="group">Only this group's nodes and the default group's (CSRF), for pages with a form per method.</param>
+    private static void AppendForm(StringBuilder body, JsonNode ui, string? group = null)
     {
         body.Append("<form action=\"").Append(Html.Encode(ui["action"]!.GetValue<string>()))
             .Append("\" method=\"").Append(Html.Encode(ui["method"]!.GetValue<string>())).Append("\">");
         foreach (var node in ui["nodes"]?.AsArray() ?? [])
         {
             if (node?["type"]?.GetValue<string>() != "input") continue;
+            var nodeGroup = node["group"]?.GetValue<string>();
+            if (group is not null && nodeGroup != group && nodeGroup != SelfService.Flows.UiNodeGroups.Default) continue;
             var attributes = node["attributes"]!;
             var name = attributes["name"]?.GetValue<string>() ?? "";
             var type = attributes["type"]?.GetValue<string>() ?? "text";

@@ -22,6 +22,8 @@ public abstract class FlowFixture : IAsyncLifetime
             login:
               ui_url: http://127.0.0.1:4455/login
               lifespan: 10m
+            settings:
+              ui_url: http://127.0.0.1:4455/settings
             registration:
               ui_url: http://127.0.0.1:4455/registration
               login_hints: true
@@ -35,6 +37,8 @@ public abstract class FlowFixture : IAsyncLifetime
 
     /// <summary>Extra top-level YAML (e.g. `security:`), written at column 0.</summary>
     protected virtual string TopLevel => "";
+    /// <summary>More top-level YAML (e.g. `session:`) for a fixture that needs it.</summary>
+    protected virtual string ExtraConfig => "";
 
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
@@ -88,6 +92,7 @@ public abstract class FlowFixture : IAsyncLifetime
                   ui_url: {AppUrl}/error
             {Hooks}
             {TopLevel}
+            {ExtraConfig}
             """;
         Server = await ServerApp.StartAsync(new ServeRequest([TestServer.WriteConfig(yaml)], Dev: true)
         {

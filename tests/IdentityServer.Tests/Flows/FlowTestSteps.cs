@@ -15,7 +15,7 @@ public static class FlowTestSteps
     {
         var init = await browser.GetBrowser($"/self-service/{kind}/browser{query}");
         Assert.True(init.Status == HttpStatusCode.SeeOther, init.ToString());
-        Assert.StartsWith($"{FlowFixture.AppUrl}/{(kind == "login" ? "login" : "registration")}?flow=", init.Location);
+        Assert.StartsWith($"{FlowFixture.AppUrl}/{kind}?flow=", init.Location);
         var id = init.Location!.Split("flow=")[1];
         var flow = await browser.GetJson($"/self-service/{kind}/flows?id={id}");
         Assert.True(flow.Code == 200, flow.ToString());

@@ -7,13 +7,31 @@ namespace IdentityServer.Tests.Flows;
 
 /// <summary>
 /// The official JavaScript SDK (`@ory/kratos-client`, installed by `npm ci` in tests/sdk-client)
-/// registers and signs in as a native app and as a browser; the script checks every response against
-/// Kratos's OpenAPI schemas. Whoami and logout are included once the server has its own session service.
+/// registers and signs in as a native app and as a browser, and changes profile and password in the
+/// settings flow; the scripts check every response against Kratos's OpenAPI schemas.
 /// </summary>
 public sealed class SdkClientTests(SqliteFlowFixture fixture) : IClassFixture<SqliteFlowFixture>
 {
     [Fact]
     public async Task Official_sdk_registers_and_signs_in()
+    {
+        var (stdout, stderr, exitCode) = await RunScriptAsync("flows.mjs", fixture.Server.PublicUrl.ToString(), "full");
+        if (exitCode is null) return;
+        Assert.True(exitCode == 0, $"the SDK script failed:\n{stdout}\n{stderr}");
+        Assert.Contains("schema checks passed", stdout);
+    }
+
+    [Fact]
+    public async Task Official_sdk_updates_profile_and_password_through_the_settings_flow()
+    {
+        var (stdout, stderr, exitCode) = await RunScriptAsync("settings.mjs", fixture.Server.PublicUrl.ToString());
+        if (exitCode is null) return;
+        Assert.True(exitCode == 0, $"the SDK settings script failed:\n{stdout}\n{stderr}");
+        Assert.Contains("schema checks passed (settings)", stdout);
+    }
+
+    /// <summary>Runs a script of tests/sdk-client with the base URL and Kratos's api.json; null exit code when the SDK is not installed outside CI.</summary>
+    private static async Task<(string Stdout, string Stderr, int? ExitCode)> RunScriptAsync(string script, string baseUrl, params string[] more)
     {
         var folder = Path.Combine(TestPaths.RepoRoot, "tests", "sdk-client");
         var apiJson = Path.Combine(TestPaths.SharedReference, "kratos", "api.json");
@@ -23,10 +41,9 @@ public sealed class SdkClientTests(SqliteFlowFixture fixture) : IClassFixture<Sq
             var missing = !installed ? "the npm packages (run `npm ci --prefix tests/sdk-client`)" : $"the reference file {apiJson}";
             if (TestPaths.IsCi) Assert.Fail($"The SDK test needs {missing}.");
             Console.WriteLine($"SKIPPED: the SDK test needs {missing}.");
-            return;
+            return ("", "", null);
         }
-
-        var start = new ProcessStartInfo("node", ["flows.mjs", fixture.Server.PublicUrl.ToString(), apiJson, "full"])
+        var start = new ProcessStartInfo("node", [script, baseUrl, apiJson, .. more])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
@@ -37,8 +54,7 @@ public sealed class SdkClientTests(SqliteFlowFixture fixture) : IClassFixture<Sq
         var stderr = node.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await node.WaitForExitAsync(timeout.Token);
-        Assert.True(node.ExitCode == 0, $"the SDK script failed:\n{await stdout}\n{await stderr}");
-        Assert.Contains("schema checks passed", await stdout);
+        return (await stdout, await stderr, node.ExitCode);
     }
 }
 

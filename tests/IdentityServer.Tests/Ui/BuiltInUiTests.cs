@@ -30,6 +30,8 @@ public partial class BuiltInUiTests
                 password:
                   hooks:
                     - hook: session
+            settings:
+              ui_url: http://127.0.0.1:4433/ui/settings
             error:
               ui_url: http://127.0.0.1:4433/ui/error
             logout:
@@ -76,7 +78,9 @@ public partial class BuiltInUiTests
         {
             var form = FormTag().Match(html);
             Assert.True(form.Success, "the page has no form:\n" + html);
-            var values = HiddenInput().Matches(html).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+            // The hidden inputs of the first form only: a page may hold a form per method.
+            var formHtml = html[form.Index..html.IndexOf("</form>", form.Index, StringComparison.Ordinal)];
+            var values = HiddenInput().Matches(formHtml).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
             foreach (var (k, v) in fields) values[k] = v;
             return await Go(WebUtility.HtmlDecode(form.Groups[1].Value), new FormUrlEncodedContent(values));
         }
@@ -148,5 +152,32 @@ public partial class BuiltInUiTests
         Assert.StartsWith("/ui/registration?flow=", refused.Url);
         Assert.DoesNotContain("<script>alert(1)</script>", refused.Html);
         Assert.Contains("&lt;script&gt;", refused.Html);
+    }
+
+    [Fact]
+    public async Task A_signed_in_person_changes_the_profile_on_the_settings_page()
+    {
+        await using var server = await StartAsync();
+        using var browser = new Browser(server);
+        var email = $"ui-{Guid.NewGuid():N}@example.com";
+        var registration = await browser.Go("/ui/registration");
+        var welcome = await browser.Submit(registration.Html, new() { ["traits.email"] = email, ["password"] = "a-long-passphrase!", ["method"] = "password" });
+        Assert.Contains("href=\"/self-service/settings/browser\"", welcome.Html);
+
+        var settings = await browser.Go("/self-service/settings/browser");
+        Assert.StartsWith("/ui/settings?flow=", settings.Url);
+        Assert.Equal(2, FormTag().Matches(settings.Html).Count);
+        Assert.Contains($"value=\"{email}\"", settings.Html);
+
+        // The first form is the profile's.
+        var saved = await browser.Submit(settings.Html, new() { ["traits.email"] = email, ["traits.name.first"] = "Grace", ["method"] = "profile" });
+        Assert.StartsWith("/ui/settings?flow=", saved.Url);
+        Assert.Contains("data-id=\"1050001\"", saved.Html);
+        Assert.Contains("value=\"Grace\"", saved.Html);
+
+        // Someone else's browser cannot open the flow's page.
+        using var stranger = new Browser(server);
+        var foreign = await stranger.Go(saved.Url);
+        Assert.DoesNotContain(email, foreign.Html);
     }
 }

@@ -37,6 +37,8 @@ public sealed class FlowRecord
     public string? IdentitySchemaId { get; set; }
     /// <summary>The identity a settings flow belongs to (also recovery and verification once known).</summary>
     public Guid? IdentityId { get; set; }
+    /// <summary>Server-side state of a flow that is not shown to clients (JSON), e.g. a settings change waiting for re-authentication.</summary>
+    public string? InternalContext { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

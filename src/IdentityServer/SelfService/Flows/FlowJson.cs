@@ -3,10 +3,11 @@ using IdentityServer.Identities;
 
 namespace IdentityServer.SelfService.Flows;
 
-/// <summary>Renders a flow in the `loginFlow` / `registrationFlow` shape.</summary>
+/// <summary>Renders a flow in the `loginFlow` / `registrationFlow` / `settingsFlow` shape.</summary>
 public static class FlowJson
 {
-    public static JsonObject Render(FlowRecord flow)
+    /// <param name="identity">The identity a settings flow belongs to, as the public identity JSON.</param>
+    public static JsonObject Render(FlowRecord flow, JsonObject? identity = null)
     {
         var json = new JsonObject
         {
@@ -27,6 +28,7 @@ public static class FlowJson
             json["refresh"] = flow.Refresh;
             json["requested_aal"] = flow.RequestedAal;
         }
+        if (identity is not null) json["identity"] = identity.DeepClone();
         json["state"] = flow.State;
         return json;
     }

@@ -16,23 +16,27 @@ public sealed class FlowLoader(ConfigStore configStore, FlowStore store, CsrfTok
         if (flow.Type == FlowTypes.Browser && !csrf.Matches(http, flow.CsrfToken))
             throw csrf.Violation(http, tokenSent: true);
         if (flow.ExpiresAt < store.Now)
-        {
-            var details = new System.Text.Json.Nodes.JsonObject();
-            if (flow.Type == FlowTypes.Browser)
-            {
-                details["redirect_to"] = PublicUrls.Combine(PublicUrls.BaseUrl(configStore.Current, http), $"/self-service/{kind}/browser");
-                details["return_to"] = flow.ReturnTo ?? "";
-            }
-            else details["api"] = PublicUrls.Combine(PublicUrls.BaseUrl(configStore.Current, http), $"/self-service/{kind}/api");
-            var what = kind;
-            throw new KratosError(410, "The requested resource is no longer available because it has expired or is otherwise invalid.",
-                "self_service_flow_expired",
-                flow.Type == FlowTypes.Browser
-                    ? $"The {what} flow has expired. Redirect the user to the {what} flow init endpoint to initialize a new {what} flow."
-                    : $"The {what} flow has expired. Call the {what} flow init API endpoint to initialize a new {what} flow.",
-                details);
-        }
+            throw ExpiredOnFetch(configStore.Current, http, flow);
         return flow;
+    }
+
+    /// <summary>410 for fetching an expired flow, pointing at the endpoint that starts a new one.</summary>
+    public static KratosError ExpiredOnFetch(KratosConfig config, HttpContext http, FlowRecord flow)
+    {
+        var kind = flow.Kind;
+        var details = new System.Text.Json.Nodes.JsonObject();
+        if (flow.Type == FlowTypes.Browser)
+        {
+            details["redirect_to"] = PublicUrls.Combine(PublicUrls.BaseUrl(config, http), $"/self-service/{kind}/browser");
+            details["return_to"] = flow.ReturnTo ?? "";
+        }
+        else details["api"] = PublicUrls.Combine(PublicUrls.BaseUrl(config, http), $"/self-service/{kind}/api");
+        return new KratosError(410, "The requested resource is no longer available because it has expired or is otherwise invalid.",
+            "self_service_flow_expired",
+            flow.Type == FlowTypes.Browser
+                ? $"The {kind} flow has expired. Redirect the user to the {kind} flow init endpoint to initialize a new {kind} flow."
+                : $"The {kind} flow has expired. Call the {kind} flow init API endpoint to initialize a new {kind} flow.",
+            details);
     }
 
     /// <summary>The flow a submission names; the flow's type decides whether CSRF or no cookies are required.</summary>

@@ -26,6 +26,7 @@ public static class FlowMapping
             e.Property(x => x.CsrfToken).HasColumnName("csrf_token");
             e.Property(x => x.IdentitySchemaId).HasColumnName("identity_schema_id");
             e.Property(x => x.IdentityId).HasColumnName("identity_id");
+            e.Property(x => x.InternalContext).HasColumnName("internal_context").HasColumnType(jsonColumnType);
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
         });

@@ -31,25 +31,26 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
     public string FlowUiUrl(FlowRecord flow) => PublicUrls.WithQuery(UiUrl(flow.Kind), "flow", flow.Id.ToString());
 
     /// <summary>A new or fetched flow: 303 to the UI for browsers, else the flow as JSON.</summary>
-    public Task FlowCreatedAsync(HttpContext http, FlowRecord flow)
+    /// <param name="identity">The identity a settings flow shows.</param>
+    public Task FlowCreatedAsync(HttpContext http, FlowRecord flow, JsonObject? identity = null)
     {
         if (Redirects(http, flow)) return RedirectAsync(http, FlowUiUrl(flow));
-        return JsonAsync(http, 200, FlowJson.Render(flow));
+        return JsonAsync(http, 200, FlowJson.Render(flow, identity));
     }
 
     /// <summary>The flow with its messages: 303 back to the UI for form posts, else 400 with the flow.</summary>
-    public Task ValidationFailedAsync(HttpContext http, FlowValidationException failure, CancellationToken ct) =>
-        ShowFormAsync(http, failure.Flow, failure.Ui, ct);
+    public Task ValidationFailedAsync(HttpContext http, FlowValidationException failure, CancellationToken ct, JsonObject? identity = null) =>
+        ShowFormAsync(http, failure.Flow, failure.Ui, ct, identity);
 
     /// <summary>
     /// Saves the flow's form and shows it again, as Kratos does both for validation errors and for the next
     /// screen of a multi-step flow: 303 back to the UI for form posts, else 400 with the flow.
     /// </summary>
-    public async Task ShowFormAsync(HttpContext http, FlowRecord flow, UiContainer ui, CancellationToken ct)
+    public async Task ShowFormAsync(HttpContext http, FlowRecord flow, UiContainer ui, CancellationToken ct, JsonObject? identity = null)
     {
         await store.UpdateAsync(flow, ui, ct);
         if (Redirects(http, flow)) await RedirectAsync(http, FlowUiUrl(flow));
-        else await JsonAsync(http, 400, FlowJson.Render(flow));
+        else await JsonAsync(http, 400, FlowJson.Render(flow, identity));
     }
 
     /// <summary>An expired flow was replaced by <paramref name="fresh"/>.</summary>
@@ -102,7 +103,8 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
         return http.Response.WriteAsync(body.ToJsonString());
     }
 
-    private static Task ErrorJsonAsync(HttpContext http, KratosError error)
+    /// <summary>The error as JSON, keeping cookies already set on the response.</summary>
+    public static Task ErrorJsonAsync(HttpContext http, KratosError error)
     {
         http.Response.StatusCode = error.Code;
         http.Response.ContentType = "application/json; charset=utf-8";

@@ -23,6 +23,8 @@ public sealed class HookContext
 
     /// <summary>Set by the session hook (registration) or by the login executor.</summary>
     public IssuedSession? Session { get; set; }
+    /// <summary>The session that completed a flow it already existed for (settings): kept by revoke_active_sessions.</summary>
+    public Guid? ExistingSessionId { get; init; }
     public List<JsonObject> ContinueWith { get; } = [];
     /// <summary>Where a browser goes next instead of the return URL, when a hook asks for it.</summary>
     public string? RedirectBrowserTo { get; set; }

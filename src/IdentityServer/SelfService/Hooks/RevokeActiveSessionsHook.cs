@@ -2,7 +2,7 @@ using IdentityServer.Sessions;
 
 namespace IdentityServer.SelfService.Hooks;
 
-/// <summary>`revoke_active_sessions`: a login ends every other session of the identity.</summary>
+/// <summary>`revoke_active_sessions`: a login or a settings change ends every other session of the identity.</summary>
 public sealed class RevokeActiveSessionsHook(ISessionService sessions) : IFlowHook
 {
     public string Name => "revoke_active_sessions";
@@ -10,7 +10,7 @@ public sealed class RevokeActiveSessionsHook(ISessionService sessions) : IFlowHo
     public async Task<HookResult> RunAsync(HookContext context, CancellationToken ct)
     {
         if (context.Identity is not null)
-            await sessions.RevokeOthersAsync(context.Identity.Id, context.Session?.SessionId, ct);
+            await sessions.RevokeOthersAsync(context.Identity.Id, context.Session?.SessionId ?? context.ExistingSessionId, ct);
         return HookResult.Continue;
     }
 }
