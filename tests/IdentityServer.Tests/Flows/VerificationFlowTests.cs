@@ -65,6 +65,36 @@ public abstract class VerificationFlowTests(AddressFlowFixture fixture)
     }
 
     [Fact]
+    public async Task A_new_address_from_settings_gets_its_own_verification_message()
+    {
+        using var app = fixture.Native();
+        var email = NewEmail();
+        var registered = await RegisterNative(app, email);
+        var token = registered["session_token"]!.GetValue<string>();
+        var identityId = Guid.Parse(registered["identity"]!["id"]!.GetValue<string>());
+        await fixture.Mail.NextAsync(email);
+        var headers = new Dictionary<string, string> { ["X-Session-Token"] = token };
+        var settings = await app.GetJson("/self-service/settings/api", headers);
+        Assert.Equal(200, settings.Code);
+
+        var changed = NewEmail();
+        var reply = await app.PostJson($"/self-service/settings?flow={Id(settings.Json)}",
+            new JsonObject { ["method"] = "profile", ["traits"] = new JsonObject { ["email"] = changed } }, headers);
+        Assert.True(reply.Code == 200, reply.ToString());
+        Assert.Equal("sent", (await fixture.AddressOf(identityId))["status"]!.GetValue<string>());
+
+        var mail = await fixture.Mail.NextAsync(changed);
+        var link = mail.LinkTo("/self-service/verification");
+        var flowId = link.Split("flow=")[1].Split('&')[0];
+        var done = await app.PostJson($"/self-service/verification?flow={flowId}", CodeBody(mail.Code));
+        Assert.True(done.Code == 200, done.ToString());
+        Assert.Equal("passed_challenge", State(done.Json));
+        var address = await fixture.AddressOf(identityId);
+        Assert.Equal(changed, address["value"]!.GetValue<string>());
+        Assert.True(address["verified"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Browser_registration_continues_into_verification_and_the_code_is_entered_by_form_post()
     {
         using var browser = fixture.Browser();

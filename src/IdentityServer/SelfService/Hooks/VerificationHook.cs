@@ -9,7 +9,7 @@ namespace IdentityServer.SelfService.Hooks;
 /// runs it whenever verification is enabled, without it being configured, as Kratos does; login runs
 /// it when it is listed in the login hooks.
 /// </summary>
-public sealed class VerificationHook(IVerificationSender sender, AppDbContext db) : IFlowHook
+public sealed class VerificationHook(VerificationSender sender, AppDbContext db) : IFlowHook
 {
     public const string HookName = "verification";
 

@@ -150,6 +150,9 @@ public sealed class VerificationSender(
         strategy.AddSecret(data, link, secret);
         await Outbox.QueueAsync(new OutgoingMessage(strategy.Template(knownAddress: true), address.Via, address.Value, data), ct);
 
+        // An address just added to a tracked identity (a profile change) becomes known to the context
+        // only when changes are detected; one that is really detached is attached as stored.
+        db.ChangeTracker.DetectChanges();
         if (db.Entry(address).State == EntityState.Detached) db.Attach(address);
         address.Status = "sent";
         address.UpdatedAt = now;
