@@ -85,18 +85,24 @@ public sealed class RecoveryFlows(
     public async Task GetAsync(HttpContext http, CancellationToken ct)
     {
         EnsureEnabled();
-        FlowRecord flow;
-        // A flow an administrator created is opened in a browser that never saw it: it is bound to no CSRF cookie.
-        if (Guid.TryParse(http.Request.Query["id"], out var id) && await store.FindAsync(id, FlowKinds.Recovery, ct) is { } found
+        var flow = await FetchAsync(http, http.Request.Query["id"], ct);
+        await FlowResponder.JsonAsync(http, 200, FlowJson.Render(flow));
+    }
+
+    /// <summary>
+    /// A flow as a UI reads it. A flow an administrator created is opened in a browser that never saw it,
+    /// so it is bound to no CSRF cookie; every other browser flow needs its cookie.
+    /// </summary>
+    public async Task<FlowRecord> FetchAsync(HttpContext http, string? rawId, CancellationToken ct)
+    {
+        if (Guid.TryParse(rawId, out var id) && await store.FindAsync(id, FlowKinds.Recovery, ct) is { } found
             && await IsAdminFlowAsync(found, ct))
         {
             if (loader.IsExpired(found))
-                throw new KratosError(410, "The requested resource is no longer available because it has expired or is otherwise invalid.",
-                    "self_service_flow_expired", "The recovery flow has expired. Ask for a new recovery code.");
-            flow = found;
+                throw FlowLoader.ExpiredOnFetch(Config, http, found);
+            return found;
         }
-        else flow = await loader.FetchAsync(http, FlowKinds.Recovery, http.Request.Query["id"], ct);
-        await FlowResponder.JsonAsync(http, 200, FlowJson.Render(flow));
+        return await loader.FetchAsync(http, FlowKinds.Recovery, rawId, ct);
     }
 
     private async Task<bool> IsAdminFlowAsync(FlowRecord flow, CancellationToken ct) =>
