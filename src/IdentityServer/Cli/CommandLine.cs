@@ -1,12 +1,13 @@
 using System.CommandLine;
 using IdentityServer.Config;
+using IdentityServer.Courier;
 using IdentityServer.Health;
 using IdentityServer.Hosting;
 using IdentityServer.Persistence;
 
 namespace IdentityServer.Cli;
 
-/// <summary>The command line, spelled as Kratos's: serve, migrate sql, version.</summary>
+/// <summary>The command line, spelled as Kratos's: serve, migrate sql, courier watch, version.</summary>
 public static class CommandLine
 {
     public static Task<int> RunAsync(string[] args) => Build().Parse(args).InvokeAsync();
@@ -16,6 +17,7 @@ public static class CommandLine
         var root = new RootCommand("A Kratos-compatible identity server.");
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(CourierCommand());
         var version = new Command("version", "Print the version.");
         version.SetAction(_ => Console.WriteLine($"Version: {HealthEndpoints.Version}"));
         root.Subcommands.Add(version);
@@ -64,6 +66,26 @@ public static class CommandLine
             }
         });
         return serve;
+    }
+
+    private static Command CourierCommand()
+    {
+        var config = ConfigOption();
+        var metricsPort = new Option<int?>("--expose-metrics-port") { Description = "Accepted for compatibility with Kratos; no metrics are served." };
+        var watch = new Command("watch", "Send queued courier messages (emails, SMS) in this process, without the HTTP listeners.") { config, metricsPort };
+        watch.SetAction(async (result, ct) =>
+        {
+            IHost host;
+            try { host = await CourierWatch.BuildAsync(ConfigFiles(result, config), ServerApp.ProcessEnvironment(), ct); }
+            catch (StartupException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
+            await host.RunAsync(ct);
+            return 0;
+        });
+        return new Command("courier", "The courier that sends emails and SMS.") { watch };
     }
 
     private static Command MigrateCommand()

@@ -58,6 +58,11 @@ public sealed class CourierWorker(IServiceScopeFactory scopes, ConfigStore confi
     private async Task<List<CourierMessage>> ClaimAsync(AppDbContext db, int count, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        // Most polls find nothing: a read answers that without taking SQLite's write lock.
+        var due = await db.Set<CourierMessage>().AnyAsync(m =>
+            (m.Status == MessageStatus.Queued || m.Status == MessageStatus.Processing) && m.NextAttemptAt <= now, ct);
+        if (!due)
+            return [];
         var lockClause = db.Database.IsNpgsql() ? "FOR UPDATE SKIP LOCKED" : "";
         var sql = $$"""
             UPDATE courier_messages SET status = 'processing', next_attempt_at = {0}, updated_at = {1}

@@ -22,10 +22,7 @@ public sealed class CourierHarness : IAsyncDisposable
     public Api Admin { get; }
 
     /// <summary>A fast worker for tests: pull every 50 ms, so retries come after 50 ms, 250 ms, 1.25 s, ...</summary>
-    public const string FastWorker = """
-          worker:
-            pull_wait: 50ms
-        """;
+    public const string FastWorker = "\n  worker:\n    pull_wait: 50ms\n";
 
     public static async Task<CourierHarness> StartAsync(string kind, string courierYaml, string extraYaml = "", bool dev = true, bool dispatcher = true)
         => await StartOnAsync(await TestDatabases.CreateAsync(kind), courierYaml, extraYaml, dev, dispatcher);

@@ -97,7 +97,8 @@ public sealed class SmtpDeliveryTests
         await server.QueueAsync(CourierHarness.VerificationCode(to));
 
         var message = await server.WaitForMessageAsync(to, m => CourierHarness.Dispatches(m).Count >= 1);
-        Assert.Equal("queued", CourierHarness.Status(message));
+        // Waiting for the next try (or already in it): not given up.
+        Assert.Contains(CourierHarness.Status(message), new[] { "queued", "processing" });
         var error = CourierHarness.Dispatches(message)[0]!["error"]!;
         Assert.Contains("TLS", error["message"]!.GetValue<string>());
         Assert.Contains("skip_ssl_verify", error["message"]!.GetValue<string>());
@@ -157,7 +158,7 @@ public sealed class SmtpDeliveryTests
 
         // While the server is down the messages stay queued and failures are recorded with the reason.
         var first = await server.WaitForMessageAsync(recipients[0], m => CourierHarness.Dispatches(m).Count >= 1);
-        Assert.Equal("queued", CourierHarness.Status(first));
+        Assert.Contains(CourierHarness.Status(first), new[] { "queued", "processing" });
         Assert.Contains("cannot connect", CourierHarness.Dispatches(first)[0]!["error"]!["message"]!.GetValue<string>());
 
         sink.Restart();

@@ -53,6 +53,8 @@ public sealed class SmtpSink : IAsyncDisposable
 
     /// <summary>Reply code for MAIL FROM (e.g. 451 to ask for a later try); null accepts.</summary>
     public int? MailReply { get; set; }
+    /// <summary>How long the server takes to accept message data (makes concurrent senders overlap).</summary>
+    public TimeSpan DataDelay { get; set; }
     /// <summary>Reply code for RCPT TO (e.g. 550 for an unknown mailbox); null accepts.</summary>
     public int? RecipientReply { get; set; }
 
@@ -333,6 +335,8 @@ public sealed class SmtpSink : IAsyncDisposable
                 raw.Write(line, start, line.Length - start);
                 raw.Write("\r\n"u8);
             }
+            if (sink.DataDelay > TimeSpan.Zero)
+                await Task.Delay(sink.DataDelay, stop);
             sink.Store(new Received(_mailFrom, _recipients.ToList(), raw.ToArray(), _tls, _user, _clientName));
             Reset();
             await ReplyAsync("250 2.0.0 queued");

@@ -13,13 +13,16 @@ namespace IdentityServer.Courier.Templates;
 /// plaintext body, SMS text) the first of these wins:
 /// 1. the per-type override `courier.templates.&lt;type&gt;.&lt;valid|invalid&gt;.email.subject` (and body.html,
 ///    body.plaintext, sms.body.plaintext) as file://, base64:// or http(s)://;
-/// 2. `&lt;courier.template_override_path&gt;/&lt;type&gt;/&lt;valid|invalid&gt;/email.subject.gotmpl`, parsed together with
+/// 2. `&lt;courier.template_override_path&gt;/&lt;type&gt;/&lt;valid|invalid&gt;/email.subject.gotmpl` (default, as in Kratos,
+///    /conf/courier-template), parsed together with
 ///    the files next to it whose names start the same way (`email.subject*`), as Kratos's glob does;
 /// 3. the built-in template compiled into the server (the repository's email-templates folder).
 /// </summary>
 public sealed class CourierTemplates(ConfigStore config, TemplateSource source)
 {
     private const string ResourcePrefix = "email-templates/";
+    /// <summary>Kratos's default for courier.template_override_path, where its container images look.</summary>
+    public const string KratosDefaultOverridePath = "/conf/courier-template";
     private static readonly ConcurrentDictionary<string, GoTemplate> Parsed = new();
 
     public static IReadOnlyDictionary<string, TemplateFunction> Functions => SprigFunctions.Full;
@@ -51,17 +54,15 @@ public sealed class CourierTemplates(ConfigStore config, TemplateSource source)
             var origin = TemplateSource.Shorten(location);
             return (Parse(origin, part.FileName, [new(part.FileName, text)], mode), origin);
         }
-        if (!string.IsNullOrEmpty(courier.TemplateOverridePath))
+        var root = string.IsNullOrEmpty(courier.TemplateOverridePath) ? KratosDefaultOverridePath : courier.TemplateOverridePath;
+        var folder = Path.Combine(root, kind.Folder);
+        var main = Path.Combine(folder, part.FileName);
+        if (File.Exists(main))
         {
-            var folder = Path.Combine(courier.TemplateOverridePath, kind.Folder);
-            var main = Path.Combine(folder, part.FileName);
-            if (File.Exists(main))
-            {
-                var files = new List<KeyValuePair<string, string>>();
-                foreach (var path in Directory.GetFiles(folder, part.Pattern + "*").Order(StringComparer.Ordinal))
-                    files.Add(new(Path.GetFileName(path), await File.ReadAllTextAsync(path, ct)));
-                return (Parse(main, part.FileName, files, mode), main);
-            }
+            var files = new List<KeyValuePair<string, string>>();
+            foreach (var path in Directory.GetFiles(folder, part.Pattern + "*").Order(StringComparer.Ordinal))
+                files.Add(new(Path.GetFileName(path), await File.ReadAllTextAsync(path, ct)));
+            return (Parse(main, part.FileName, files, mode), main);
         }
         var resource = ResourcePrefix + kind.Folder + "/" + part.FileName;
         var builtIn = BuiltIn(resource) ?? throw new CourierTemplateException($"there is no built-in template {kind.Folder}/{part.FileName}");
