@@ -23,6 +23,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         Sessions.SessionMapping.Map(b, JsonColumnType);
         SelfService.Flows.FlowMapping.Map(b, JsonColumnType);
         SelfService.Strategies.Code.LoginCodeMapping.Map(b);
+        SelfService.Flows.OneTimeSecretMapping.Map(b);
         Courier.CourierMapping.Map(b, JsonColumnType);
         foreach (var entity in b.Model.GetEntityTypes())
         {

@@ -3,11 +3,14 @@ using IdentityServer.Errors;
 using IdentityServer.Hosting;
 using IdentityServer.SelfService.Flows;
 using IdentityServer.SelfService.Flows.Login;
+using IdentityServer.SelfService.Flows.Recovery;
 using IdentityServer.SelfService.Flows.Registration;
 using IdentityServer.SelfService.Flows.Settings;
+using IdentityServer.SelfService.Flows.Verification;
 using IdentityServer.SelfService.Hooks;
 using IdentityServer.SelfService.Strategies.Code;
 using IdentityServer.SelfService.Strategies.IdentifierFirst;
+using IdentityServer.SelfService.Strategies.Link;
 using IdentityServer.SelfService.Strategies.Password;
 using IdentityServer.SelfService.Strategies.Profile;
 
@@ -43,6 +46,18 @@ public static class SelfServiceModule
         services.AddScoped<IFlowHook, RevokeActiveSessionsHook>();
         services.AddScoped<IFlowHook, RequireVerifiedAddressHook>();
         services.AddScoped<IFlowHook, ShowVerificationUiHook>();
+        services.AddScoped<IFlowHook, VerificationHook>();
+        services.AddScoped<OneTimeSecrets>();
+        services.AddScoped<IVerificationStrategy, VerificationCodeStrategy>();
+        services.AddScoped<IVerificationStrategy, VerificationLinkStrategy>();
+        services.AddScoped<VerificationSender>();
+        services.AddScoped<IVerificationSender>(sp => sp.GetRequiredService<VerificationSender>());
+        services.AddScoped<VerificationFlows>();
+        services.AddScoped<RecoveryCodeStrategy>();
+        services.AddScoped<RecoveryLinkStrategy>();
+        services.AddScoped<IRecoveryStrategy>(sp => sp.GetRequiredService<RecoveryCodeStrategy>());
+        services.AddScoped<IRecoveryStrategy>(sp => sp.GetRequiredService<RecoveryLinkStrategy>());
+        services.AddScoped<RecoveryFlows>();
         return services;
     }
 
@@ -61,6 +76,17 @@ public static class SelfServiceModule
         pub.MapGet("/self-service/settings/api", (HttpContext h, SettingsFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
         pub.MapGet("/self-service/settings/flows", (HttpContext h, SettingsFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
         pub.MapMethods("/self-service/settings", ["GET", "POST"], (HttpContext h, SettingsFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
+        pub.MapGet("/self-service/verification/browser", (HttpContext h, VerificationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
+        pub.MapGet("/self-service/verification/api", (HttpContext h, VerificationFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
+        pub.MapGet("/self-service/verification/flows", (HttpContext h, VerificationFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
+        pub.MapPost("/self-service/verification", (HttpContext h, VerificationFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
+        pub.MapGet("/self-service/verification", (HttpContext h, VerificationFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
+        pub.MapGet("/self-service/recovery/browser", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Browser, ct)));
+        pub.MapGet("/self-service/recovery/api", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.InitAsync(h, FlowTypes.Api, ct), forceJson: true));
+        pub.MapGet("/self-service/recovery/flows", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.GetAsync(h, ct), forceJson: true));
+        pub.MapPost("/self-service/recovery", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
+        pub.MapGet("/self-service/recovery", (HttpContext h, RecoveryFlows f) => Run(h, ct => f.SubmitAsync(h, ct)));
+        app.MapAdminRecovery();
         pub.MapGet("/self-service/errors", (string? id, FlowResponder r, CancellationToken ct) => r.GetErrorAsync(id, ct));
         app.MapAdmin().MapGet("/self-service/errors", (string? id, FlowResponder r, CancellationToken ct) => r.GetErrorAsync(id, ct));
     }

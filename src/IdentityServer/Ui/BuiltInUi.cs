@@ -5,6 +5,7 @@ using IdentityServer.Config;
 using IdentityServer.Errors;
 using IdentityServer.Hosting;
 using IdentityServer.SelfService.Flows;
+using IdentityServer.SelfService.Flows.Recovery;
 using IdentityServer.Sessions;
 
 namespace IdentityServer.Ui;
@@ -22,6 +23,10 @@ public static class BuiltInUi
         ui.MapGet("/login", (HttpContext http, FlowLoader loader, CancellationToken ct) => FlowPage(http, loader, FlowKinds.Login, ct));
         ui.MapGet("/registration", (HttpContext http, FlowLoader loader, CancellationToken ct) => FlowPage(http, loader, FlowKinds.Registration, ct));
         ui.MapGet("/settings", SettingsPage);
+        ui.MapGet("/verification", (HttpContext http, FlowLoader loader, CancellationToken ct) =>
+            AddressPage(http, FlowKinds.Verification, id => loader.FetchAsync(http, FlowKinds.Verification, id, ct)));
+        ui.MapGet("/recovery", (HttpContext http, RecoveryFlows flows, CancellationToken ct) =>
+            AddressPage(http, FlowKinds.Recovery, id => flows.FetchAsync(http, id, ct)));
         ui.MapGet("/welcome", Welcome);
         ui.MapGet("/error", Error);
     }
@@ -53,6 +58,37 @@ public static class BuiltInUi
         body.Append(kind == FlowKinds.Login
             ? "<p>No account yet? <a href=\"/self-service/registration/browser\">Create one</a></p>"
             : "<p>Already have an account? <a href=\"/self-service/login/browser\">Sign in</a></p>");
+        return Page(title, body.ToString());
+    }
+
+    /// <summary>Verification and recovery: the address form, the code form, and after verification the way onwards.</summary>
+    private static async Task<IResult> AddressPage(HttpContext http, string kind, Func<string, Task<FlowRecord>> fetch)
+    {
+        var init = $"/self-service/{kind}/browser";
+        var id = http.Request.Query["flow"].LastOrDefault();
+        if (string.IsNullOrEmpty(id))
+            return Results.Redirect(init);
+        FlowRecord flow;
+        try
+        {
+            flow = await fetch(id);
+        }
+        catch (KratosError e) when (e.Code is 404 or 410 or 403)
+        {
+            return Results.Redirect(init);
+        }
+        var ui = FlowJson.Render(flow)["ui"]!;
+        var title = kind == FlowKinds.Verification ? "Verify your address" : "Recover your account";
+        var body = new StringBuilder("<h1>").Append(title).Append("</h1>");
+        AppendMessages(body, ui["messages"]);
+        if (ui["method"]?.GetValue<string>() == "POST")
+            AppendForm(body, ui);
+        foreach (var link in (ui["nodes"]?.AsArray() ?? []).Where(n => n?["type"]?.GetValue<string>() == "a"))
+        {
+            body.Append("<p><a href=\"").Append(Html.Encode(link!["attributes"]!["href"]!.GetValue<string>())).Append("\">")
+                .Append(Html.Encode(link["meta"]?["label"]?["text"]?.GetValue<string>() ?? "Continue")).Append("</a></p>");
+        }
+        body.Append("<p><a href=\"/self-service/login/browser\">Back to sign in</a></p>");
         return Page(title, body.ToString());
     }
 

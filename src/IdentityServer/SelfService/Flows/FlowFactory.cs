@@ -16,12 +16,7 @@ public sealed class FlowFactory(ConfigStore configStore, FlowStore store, CsrfTo
         Func<FlowRecord, UiContainer, Task> populate, CancellationToken ct)
     {
         var config = configStore.Current;
-        FlowOptions flowOptions = options.Kind switch
-        {
-            FlowKinds.Login => config.SelfService.Flows.Login,
-            FlowKinds.Settings => config.SelfService.Flows.Settings,
-            _ => config.SelfService.Flows.Registration,
-        };
+        var flowOptions = OptionsFor(config, options.Kind);
         var now = store.Now;
         var baseUrl = PublicUrls.BaseUrl(config, http);
         var flow = new FlowRecord
@@ -51,4 +46,14 @@ public sealed class FlowFactory(ConfigStore configStore, FlowStore store, CsrfTo
         await store.AddAsync(flow, ui, ct);
         return (flow, ui);
     }
+
+    public static FlowOptions OptionsFor(KratosConfig config, string kind) => kind switch
+    {
+        FlowKinds.Login => config.SelfService.Flows.Login,
+        FlowKinds.Registration => config.SelfService.Flows.Registration,
+        FlowKinds.Settings => config.SelfService.Flows.Settings,
+        FlowKinds.Verification => config.SelfService.Flows.Verification,
+        FlowKinds.Recovery => config.SelfService.Flows.Recovery,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a self-service flow"),
+    };
 }

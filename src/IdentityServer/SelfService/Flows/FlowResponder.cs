@@ -26,12 +26,7 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
     public static bool Redirects(HttpContext http, FlowRecord? flow) =>
         (flow is null || flow.Type == FlowTypes.Browser) && !WantsJson(http);
 
-    public string UiUrl(string kind) => kind switch
-    {
-        FlowKinds.Login => Config.SelfService.Flows.Login.UiUrl,
-        FlowKinds.Settings => Config.SelfService.Flows.Settings.UiUrl,
-        _ => Config.SelfService.Flows.Registration.UiUrl,
-    };
+    public string UiUrl(string kind) => FlowFactory.OptionsFor(Config, kind).UiUrl;
 
     public string FlowUiUrl(FlowRecord flow) => PublicUrls.WithQuery(UiUrl(flow.Kind), "flow", flow.Id.ToString());
 

@@ -1,29 +1,32 @@
 using System.Text.Json.Nodes;
-using IdentityServer.SelfService.Flows;
+using IdentityServer.SelfService.Flows.Verification;
 
 namespace IdentityServer.SelfService.Hooks;
 
 /// <summary>
-/// `show_verification_ui`: after registration in a browser, continue into verification of the first
-/// unverified address. The verification flow itself is not built yet; this adds the continue_with item
-/// and sends browsers to the verification UI.
+/// `show_verification_ui`: after registration, continue into the verification flow that the
+/// `verification` hook started for the first unverified address. Browsers are sent to its UI; every
+/// client gets the `show_verification_ui` continue_with item.
 /// </summary>
-public sealed class ShowVerificationUiHook : IFlowHook
+public sealed class ShowVerificationUiHook(VerificationSender sender, ILogger<ShowVerificationUiHook> log) : IFlowHook
 {
     public string Name => "show_verification_ui";
 
     public Task<HookResult> RunAsync(HookContext context, CancellationToken ct)
     {
-        var address = context.Identity?.VerifiableAddresses.FirstOrDefault(a => !a.Verified);
-        if (address is null || context.Flow.Type != FlowTypes.Browser) return Task.FromResult(HookResult.Continue);
-        var flowId = Guid.NewGuid();
-        var url = PublicUrls.WithQuery(context.Config.SelfService.Flows.Verification.UiUrl, "flow", flowId.ToString());
-        context.ContinueWith.Add(new JsonObject
+        var started = sender.Started.FirstOrDefault();
+        if (started is null)
         {
-            ["action"] = "show_verification_ui",
-            ["flow"] = new JsonObject { ["id"] = flowId.ToString(), ["verifiable_address"] = address.Value, ["url"] = url },
-        });
-        context.RedirectBrowserTo = url;
+            if (context.Identity?.VerifiableAddresses.Any(a => !a.Verified) == true)
+                log.LogWarning("show_verification_ui is configured, but no verification flow was started: " +
+                    "enable selfservice.flows.verification to send verification messages.");
+            return Task.FromResult(HookResult.Continue);
+        }
+        var flow = new JsonObject { ["id"] = started.Flow.Id.ToString(), ["verifiable_address"] = started.Address };
+        if (started.UiUrl is not null) flow["url"] = started.UiUrl;
+        context.ContinueWith.Add(new JsonObject { ["action"] = "show_verification_ui", ["flow"] = flow });
+        if (started.UiUrl is not null)
+            context.RedirectBrowserTo = started.UiUrl;
         return Task.FromResult(HookResult.Continue);
     }
 }

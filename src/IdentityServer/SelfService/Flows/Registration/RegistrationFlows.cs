@@ -112,7 +112,7 @@ public sealed class RegistrationFlows(
         HookResult result;
         try
         {
-            result = await hooks.RunAsync(HookRunner.AfterHooks(after, strategy.Method), context, ct);
+            result = await hooks.RunAsync(VerificationHook.Implicit(Config, HookRunner.AfterHooks(after, strategy.Method)), context, ct);
         }
         catch
         {
