@@ -204,7 +204,6 @@ public sealed class CodeLogin(
     public static UiText FailureMessage(LoginCodeCheck result, UiText invalid) => result switch
     {
         LoginCodeCheck.TooManyAttempts => Messages.ValidationGeneric("The request was submitted too often. Please request another code."),
-        LoginCodeCheck.AlreadyUsed => Messages.ValidationGeneric("The code was already used. Please request another code."),
         _ => invalid,
     };
 

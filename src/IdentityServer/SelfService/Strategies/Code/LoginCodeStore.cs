@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using IdentityServer.Config;
 using IdentityServer.Identities.Schemas;
 using IdentityServer.Persistence;
+using IdentityServer.SelfService.Flows;
 using Microsoft.EntityFrameworkCore;
 
 namespace IdentityServer.SelfService.Strategies.Code;
@@ -11,48 +10,37 @@ namespace IdentityServer.SelfService.Strategies.Code;
 public enum LoginCodeCheck
 {
     Valid,
-    /// <summary>Wrong, expired, for another flow or another identity, or the flow has no code.</summary>
+    /// <summary>Wrong, expired, used, for another flow, identity or address, or the flow has no code.</summary>
     Invalid,
-    /// <summary>The flow's current code was submitted max_submissions times already.</summary>
+    /// <summary>The flow's current code was submitted more than max_submissions times.</summary>
     TooManyAttempts,
-    /// <summary>The right code, but another request used it a moment ago.</summary>
-    AlreadyUsed,
 }
 
 /// <summary>
-/// Issues and checks the six-digit codes of login and registration flows. A code is stored as an
-/// HMAC-SHA256 of the flow id and the code, keyed with the first cookie secret (any listed secret is
-/// accepted), so a database copy alone does not reveal codes and a code only fits its own flow.
+/// The six-digit codes of login and registration flows, kept and checked by <see cref="OneTimeSecrets"/>
+/// like the codes of verification and recovery: stored as HMACs, limited attempts, used once.
 /// </summary>
-public sealed class LoginCodeStore(AppDbContext db, ConfigStore config, TimeProvider clock)
+public sealed class LoginCodeStore(AppDbContext db, OneTimeSecrets secrets, ConfigStore config)
 {
-    public const int Length = 6;
-
-    private DateTime Now => clock.GetUtcNow().UtcDateTime;
-
-    public static string Generate() => RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>
-    /// Replaces the flow's codes with a new one per address. The new codes are only added to the unit
-    /// of work: the caller's SaveChanges writes them with the flow change and the queued messages.
+    /// Replaces the flow's codes with a new one per address. Earlier codes stop working at once; the new
+    /// ones are only added to the unit of work, so the caller's SaveChanges writes them with the flow change
+    /// and the queued messages.
     /// </summary>
     public async Task<IReadOnlyList<(CodeAddress Target, string Code)>> IssueAsync(Guid flowId, Guid? identityId,
         IReadOnlyList<CodeAddress> targets, CancellationToken ct)
     {
-        var secrets = Secrets();
-        // Earlier codes of the flow stop working at once, even if this request fails later.
         await db.Set<LoginCode>().Where(c => c.FlowId == flowId).ExecuteDeleteAsync(ct);
-        var now = Now;
+        var now = secrets.Now;
         var lifespan = config.Current.SelfService.Methods.Code.Config.Lifespan;
         var issued = new List<(CodeAddress, string)>();
         foreach (var target in targets)
         {
-            // One code per address, so that the code used tells which address was proven.
-            var code = Generate();
+            var code = OneTimeSecrets.NewCode();
             db.Add(new LoginCode
             {
-                Id = Guid.NewGuid(), FlowId = flowId, IdentityId = identityId, Address = target.Address, Channel = target.Channel,
-                CodeHash = Hash(secrets[0], flowId, code), IssuedAt = now, ExpiresAt = now + lifespan, CreatedAt = now, UpdatedAt = now,
+                Id = Guid.NewGuid(), FlowId = flowId, Method = OneTimeSecrets.Code, Hash = secrets.Hash(code), ExpiresAt = now + lifespan,
+                CreatedAt = now, IdentityId = identityId, Address = target.Address, Channel = target.Channel,
             });
             issued.Add((target, code));
         }
@@ -60,63 +48,20 @@ public sealed class LoginCodeStore(AppDbContext db, ConfigStore config, TimeProv
     }
 
     /// <summary>
-    /// Checks a submitted code and marks it used. Every submission counts against the flow's current
-    /// codes first (in one statement, so parallel guesses cannot slip past the limit); the right code
-    /// after max_submissions attempts is refused too.
+    /// Checks a submitted code and marks it used. A code that was sent for another identity (login) or
+    /// to an address the traits no longer have (registration) is used up and refused.
     /// </summary>
-    /// <param name="identityId">For login: the code must have been sent for this identity.</param>
-    /// <param name="addresses">For registration: the code must have been sent to one of these addresses.</param>
     public async Task<(LoginCodeCheck Result, LoginCode? Code)> UseAsync(Guid flowId, Guid? identityId, IReadOnlyCollection<string>? addresses,
         string submitted, CancellationToken ct)
     {
-        var max = config.Current.SelfService.Methods.Code.Config.MaxSubmissions;
-        var now = Now;
-        var counted = await db.Set<LoginCode>()
-            .Where(c => c.FlowId == flowId && c.UsedAt == null && c.SubmitCount < max)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.SubmitCount, c => c.SubmitCount + 1).SetProperty(c => c.UpdatedAt, now), ct);
-        if (counted == 0)
+        var use = await secrets.UseCodeAsync<LoginCode>(flowId, submitted, config.Current.SelfService.Methods.Code.Config.MaxSubmissions, ct);
+        return use switch
         {
-            var exhausted = await db.Set<LoginCode>().AnyAsync(c => c.FlowId == flowId && c.UsedAt == null && c.SubmitCount >= max, ct);
-            return (exhausted ? LoginCodeCheck.TooManyAttempts : LoginCodeCheck.Invalid, null);
-        }
-
-        var candidates = await db.Set<LoginCode>().AsNoTracking().Where(c => c.FlowId == flowId && c.UsedAt == null).ToListAsync(ct);
-        var match = Find(candidates, flowId, submitted.Trim());
-        if (match is null || match.ExpiresAt < now
-            || (identityId is not null && match.IdentityId != identityId)
-            || (addresses is not null && !addresses.Contains(match.Address)))
-            return (LoginCodeCheck.Invalid, null);
-
-        var used = await db.Set<LoginCode>().Where(c => c.Id == match.Id && c.UsedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now).SetProperty(c => c.UpdatedAt, now), ct);
-        if (used == 0)
-            return (LoginCodeCheck.AlreadyUsed, null);
-        match.UsedAt = now;
-        return (LoginCodeCheck.Valid, match);
+            { Outcome: SecretOutcome.TooManyAttempts } => (LoginCodeCheck.TooManyAttempts, null),
+            { Outcome: SecretOutcome.Valid, Secret: { } code }
+                when (identityId is null || code.IdentityId == identityId) && (addresses is null || addresses.Contains(code.Address))
+                => (LoginCodeCheck.Valid, code),
+            _ => (LoginCodeCheck.Invalid, null),
+        };
     }
-
-    private LoginCode? Find(IReadOnlyList<LoginCode> candidates, Guid flowId, string submitted)
-    {
-        foreach (var secret in Secrets())
-        {
-            var expected = Encoding.ASCII.GetBytes(Hash(secret, flowId, submitted));
-            foreach (var candidate in candidates)
-            {
-                if (CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(candidate.CodeHash)))
-                    return candidate;
-            }
-        }
-        return null;
-    }
-
-    private IReadOnlyList<string> Secrets()
-    {
-        var secrets = config.Current.Secrets.EffectiveCookie;
-        if (secrets.Count == 0)
-            throw new InvalidOperationException("secrets.cookie (or secrets.default) must list at least one secret to issue one-time codes.");
-        return secrets;
-    }
-
-    public static string Hash(string secret, Guid flowId, string code) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{flowId:N}:{code}")));
 }

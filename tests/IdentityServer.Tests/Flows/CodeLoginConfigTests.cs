@@ -1,36 +1,11 @@
 using IdentityServer.Config;
 using IdentityServer.Identities;
-using IdentityServer.SelfService.Strategies.Code;
 using IdentityServer.Tests.Config;
 
 namespace IdentityServer.Tests.Flows;
 
-public class LoginCodeStoreTests
+public class CodeLoginConfigTests
 {
-    [Fact]
-    public void Codes_are_six_random_digits()
-    {
-        var codes = Enumerable.Range(0, 2000).Select(_ => LoginCodeStore.Generate()).ToList();
-        Assert.All(codes, c => Assert.Matches("^[0-9]{6}$", c));
-        // Every digit shows up in every position, and codes do not repeat in a small sample.
-        for (var position = 0; position < LoginCodeStore.Length; position++)
-            Assert.Equal(10, codes.Select(c => c[position]).Distinct().Count());
-        Assert.True(codes.Distinct().Count() > 1900);
-    }
-
-    [Fact]
-    public void The_stored_hash_binds_the_code_to_its_flow_and_secret()
-    {
-        var flow = Guid.NewGuid();
-        var hash = LoginCodeStore.Hash("secret-one", flow, "123456");
-        Assert.Matches("^[0-9a-f]{64}$", hash);
-        Assert.DoesNotContain("123456", hash);
-        Assert.Equal(hash, LoginCodeStore.Hash("secret-one", flow, "123456"));
-        Assert.NotEqual(hash, LoginCodeStore.Hash("secret-one", Guid.NewGuid(), "123456"));
-        Assert.NotEqual(hash, LoginCodeStore.Hash("secret-two", flow, "123456"));
-        Assert.NotEqual(hash, LoginCodeStore.Hash("secret-one", flow, "123457"));
-    }
-
     [Fact]
     public void Code_method_defaults_are_Kratos_defaults()
     {

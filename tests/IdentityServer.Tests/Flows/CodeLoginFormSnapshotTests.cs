@@ -9,7 +9,7 @@ namespace IdentityServer.Tests.Flows;
 /// entry step of passwordless login and registration. Random values (CSRF token, the address) are
 /// replaced before comparing.
 /// </summary>
-public sealed class CodeFormSnapshotTests(SqlitePasswordlessCodeFixture fixture) : IClassFixture<SqlitePasswordlessCodeFixture>
+public sealed class CodeLoginFormSnapshotTests(SqlitePasswordlessCodeFixture fixture) : IClassFixture<SqlitePasswordlessCodeFixture>
 {
     [Theory]
     [InlineData("browser")]
@@ -21,11 +21,11 @@ public sealed class CodeFormSnapshotTests(SqlitePasswordlessCodeFixture fixture)
             new JsonObject { ["schema_id"] = "default", ["traits"] = new JsonObject { ["email"] = email } })).Code);
         using var client = type == "api" ? fixture.Native() : fixture.Browser();
         var flow = type == "api" ? await StartApiFlow(client, "login") : (await client.GetJson("/self-service/login/browser")).Json;
-        CodeSnapshots.Match(flow, type, "code-login-nodes", email);
+        CodeLoginSnapshots.Match(flow, type, "code-login-nodes", email);
 
         var sent = await client.PostJson($"/self-service/login?flow={Id(flow)}",
             new JsonObject { ["method"] = "code", ["identifier"] = email, ["csrf_token"] = Csrf(flow) });
-        CodeSnapshots.Match(sent.Json, type, "code-login-sent-nodes", email);
+        CodeLoginSnapshots.Match(sent.Json, type, "code-login-sent-nodes", email);
     }
 
     [Theory]
@@ -40,11 +40,11 @@ public sealed class CodeFormSnapshotTests(SqlitePasswordlessCodeFixture fixture)
         // The credential screen of two-step registration, after the profile screen.
         var credentials = await client.PostJson($"/self-service/registration?flow={Id(flow)}",
             new JsonObject { ["method"] = "profile", ["csrf_token"] = Csrf(flow), ["traits"] = traits.DeepClone() });
-        CodeSnapshots.Match(credentials.Json, type, "code-registration-nodes", email);
+        CodeLoginSnapshots.Match(credentials.Json, type, "code-registration-nodes", email);
 
         var sent = await client.PostJson($"/self-service/registration?flow={Id(flow)}",
             new JsonObject { ["method"] = "code", ["csrf_token"] = Csrf(flow), ["traits"] = traits.DeepClone() });
-        CodeSnapshots.Match(sent.Json, type, "code-registration-sent-nodes", email);
+        CodeLoginSnapshots.Match(sent.Json, type, "code-registration-sent-nodes", email);
     }
 }
 
@@ -59,14 +59,14 @@ public sealed class CodeMfaFormSnapshotTests(SqliteMfaCodeFixture fixture) : ICl
         var registered = await app.PostJson($"/self-service/registration?flow={Id(registration)}", RegistrationBody(email));
         var headers = new Dictionary<string, string> { ["X-Session-Token"] = registered.Json["session_token"]!.GetValue<string>() };
         var flow = (await app.GetJson("/self-service/login/api?aal=aal2", headers)).Json;
-        CodeSnapshots.Match(flow, "api", "code-login-aal2-nodes", email);
+        CodeLoginSnapshots.Match(flow, "api", "code-login-aal2-nodes", email);
 
         var sent = await app.PostJson($"/self-service/login?flow={Id(flow)}", new JsonObject { ["address"] = email }, headers);
-        CodeSnapshots.Match(sent.Json, "api", "code-login-aal2-sent-nodes", email);
+        CodeLoginSnapshots.Match(sent.Json, "api", "code-login-aal2-sent-nodes", email);
     }
 }
 
-internal static class CodeSnapshots
+internal static class CodeLoginSnapshots
 {
     /// <summary>Compares the flow's nodes with TestData/Flows/{name}.json; the CSRF token and the address are blanked.</summary>
     public static void Match(JsonNode flow, string type, string name, string email)
