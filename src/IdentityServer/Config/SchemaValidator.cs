@@ -145,7 +145,7 @@ internal sealed class SchemaValidator
     {
         if (schema["const"] is { } constant && !JsonNode.DeepEquals(constant, value))
         {
-            Report(path, $"must be {JsonDescriptions.Render(constant)}, got {JsonDescriptions.Render(value)}");
+            Report(path, $"must be {JsonDescriptions.Render(constant)}, got {JsonDescriptions.Render(value)}", schema["x-hint"]?.GetValue<string>());
             return false;
         }
         if (schema["enum"] is JsonArray choices && !choices.Any(choice => JsonNode.DeepEquals(choice, value)))

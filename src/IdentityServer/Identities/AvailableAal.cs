@@ -16,10 +16,16 @@ public static class AvailableAal
 
     public static void Refresh(Identity identity) => identity.AvailableAal = Of(identity.Credentials);
 
-    public static string Of(IEnumerable<IdentityCredential> credentials)
+    public static string Of(IEnumerable<IdentityCredential> credentials) => Of(credentials, codeIsSecondFactor: false);
+
+    /// <param name="codeIsSecondFactor">
+    /// `selfservice.methods.code.mfa_enabled`: as in Kratos, code addresses then count as a second factor.
+    /// The stored value does not know the configuration, so checks that honour it compute it with this.
+    /// </param>
+    public static string Of(IEnumerable<IdentityCredential> credentials, bool codeIsSecondFactor)
     {
         var list = credentials.ToList();
-        if (list.Any(IsSecondFactor)) return Aal2;
+        if (list.Any(IsSecondFactor) || (codeIsSecondFactor && list.Any(IsCodeWithAddresses))) return Aal2;
         if (list.Any(IsFirstFactor)) return Aal1;
         return Aal0;
     }
@@ -50,13 +56,16 @@ public static class AvailableAal
         {
             "password" => config?["hashed_password"] is JsonValue v && v.TryGetValue<string>(out var hash) && hash.Length > 0,
             "oidc" or "saml" => config?["providers"] is JsonArray { Count: > 0 },
-            "code" => config?["addresses"] is JsonArray { Count: > 0 },
+            "code" => IsCodeWithAddresses(credential),
             "passkey" => SecurityKeys(config).Any(),
             // A passwordless key only signs in when an identifier leads to the identity.
             "webauthn" => credential.Identifiers.Count > 0 && SecurityKeys(config).Any(IsPasswordless),
             _ => false,
         };
     }
+
+    private static bool IsCodeWithAddresses(IdentityCredential credential) =>
+        credential.Type == "code" && Parse(credential.Config)?["addresses"] is JsonArray { Count: > 0 };
 
     private static IEnumerable<JsonNode?> SecurityKeys(JsonNode? config) => config?["credentials"] as JsonArray ?? [];
 

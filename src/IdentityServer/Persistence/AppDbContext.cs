@@ -22,6 +22,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         MapIdentities(b);
         Sessions.SessionMapping.Map(b, JsonColumnType);
         SelfService.Flows.FlowMapping.Map(b, JsonColumnType);
+        SelfService.Strategies.Code.LoginCodeMapping.Map(b);
         SelfService.Flows.OneTimeSecretMapping.Map(b);
         Courier.CourierMapping.Map(b, JsonColumnType);
         foreach (var entity in b.Model.GetEntityTypes())

@@ -31,6 +31,7 @@ public static class SelfServiceModule
         services.AddScoped<FlowLoader>();
         services.AddScoped<LoginFlows>();
         services.AddScoped<RegistrationFlows>();
+        services.AddCodeLoginAndRegistration();
         services.AddScoped<ILoginStrategy, PasswordLogin>();
         services.AddScoped<IRegistrationStrategy, PasswordRegistration>();
         services.AddScoped<ProfileRegistration>();

@@ -43,16 +43,19 @@ public sealed class WhoamiAalPolicy(ConfigStore config, AppDbContext db) : IWhoa
         if (session.Aal == AvailableAal.Aal2 || required != RequiredAal.HighestAvailable)
             return null;
         var available = session.Identity?.AvailableAal ?? await StoreAvailableAalAsync(session.IdentityId, ct);
+        if (available != AvailableAal.Aal2 && config.Current.SelfService.Methods.Code.MfaEnabled)
+            available = AvailableAal.Of(await CredentialsAsync(session.IdentityId, ct), codeIsSecondFactor: true);
         return RequiredAal.IsSatisfied(session.Aal, available, required)
             ? null
             : RequiredAal.Aal2Required(PublicUrls.BaseUrl(config.Current, http), null);
     }
 
+    private Task<List<IdentityCredential>> CredentialsAsync(Guid identityId, CancellationToken ct) =>
+        db.IdentityCredentials.AsNoTracking().Include(c => c.Identifiers).Where(c => c.IdentityId == identityId).ToListAsync(ct);
+
     private async Task<string> StoreAvailableAalAsync(Guid identityId, CancellationToken ct)
     {
-        var credentials = await db.IdentityCredentials.AsNoTracking().Include(c => c.Identifiers)
-            .Where(c => c.IdentityId == identityId).ToListAsync(ct);
-        var available = AvailableAal.Of(credentials);
+        var available = AvailableAal.Of(await CredentialsAsync(identityId, ct));
         await db.Identities.Where(i => i.Id == identityId && i.AvailableAal == null)
             .ExecuteUpdateAsync(u => u.SetProperty(i => i.AvailableAal, available), ct);
         return available;

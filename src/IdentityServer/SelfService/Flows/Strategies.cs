@@ -20,6 +20,13 @@ public sealed class FlowSubmission
         foreach (var m in messages) Ui.AddMessage(m);
         return new FlowValidationException(Flow, Ui);
     }
+
+    /// <summary>
+    /// Stops the submission without finishing the flow, for methods with more than one step (a code was
+    /// sent): the flow, in its new state and with its new form, is saved and answered as Kratos answers
+    /// such a step, with the flow (400) or, for form posts, a redirect back to the UI.
+    /// </summary>
+    public FlowValidationException NextStep() => new(Flow, Ui);
 }
 
 public sealed record LoginOutcome(Identity Identity, AuthenticationMethod Method);
@@ -31,6 +38,8 @@ public interface ILoginStrategy
     string Method { get; }
     bool IsEnabled(KratosConfig config);
     Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct);
+    /// <summary>Whether a submission is meant for this strategy; by default when its `method` names it.</summary>
+    bool Accepts(string? method, JsonObject body) => method == Method;
     /// <summary>Returns the identity, or throws <see cref="FlowValidationException"/> through <see cref="FlowSubmission.Fail"/>.</summary>
     Task<LoginOutcome> LoginAsync(FlowSubmission submission, CancellationToken ct);
 

@@ -73,6 +73,8 @@ public sealed class LoginFlows(
         }
         if (flow.Refresh)
             ui.Messages = [Messages.LoginReAuth()];
+        if (current is not null && string.CompareOrdinal(flow.RequestedAal, current.Aal) > 0)
+            ui.AddMessage(Messages.LoginMfa());
         NodeOrder.SortLogin(ui);
     }
 
@@ -121,7 +123,7 @@ public sealed class LoginFlows(
             return;
         }
         var method = FlowBody.String(body, "method");
-        var strategy = strategies.FirstOrDefault(s => s.Method == method && s.IsEnabled(Config))
+        var strategy = strategies.FirstOrDefault(s => s.Accepts(method, body) && s.IsEnabled(Config))
             ?? throw submission.Fail(Messages.MissingOrInvalidMethod());
         var outcome = await strategy.LoginAsync(submission, ct);
         if (outcome.Identity.State != IdentityStates.Active)
@@ -141,7 +143,8 @@ public sealed class LoginFlows(
 
         JsonObject sessionJson;
         string? token = null;
-        if (flow.Refresh && current is not null && current.IdentityId == outcome.Identity.Id)
+        // A refresh or a second factor (aal2) completes the session the request already has.
+        if (current is not null && current.IdentityId == outcome.Identity.Id)
         {
             sessionJson = await sessions.ExtendWithAsync(current.Id, [outcome.Method], http, ct);
             token = flow.Type == FlowTypes.Api ? SentSessionToken(http) : null;

@@ -248,7 +248,7 @@ public sealed class SettingsFlows(
 
     /// <summary>403 session_aal2_required when the session lacks a second factor the identity has and the config asks for it.</summary>
     private FlowError? AalError(HttpContext http, CurrentSession session, Identity identity, string? returnTo) =>
-        RequiredAal.IsSatisfied(session.Aal, AvailableAal.Of(identity.Credentials), Options.RequiredAal)
+        RequiredAal.IsSatisfied(session.Aal, AvailableAal.Of(identity.Credentials, Config.SelfService.Methods.Code.MfaEnabled), Options.RequiredAal)
             ? null
             : RequiredAal.Aal2Required(PublicUrls.BaseUrl(Config, http), returnTo);
 

@@ -24,6 +24,8 @@ public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, Time
 
     public async Task PopulateAsync(FlowRecord flow, UiContainer ui, CancellationToken ct)
     {
+        // A password is a first factor only: aal2 forms offer second factors.
+        if (flow.RequestedAal != "aal1") return;
         var label = IdentifierLabel.For(await schemas.GetAsync(flow.IdentitySchemaId, ct));
         ui.Upsert(UiNode.Input("identifier", UiNodeGroups.Default, "text", JsonValue.Create(""), required: true, label: label));
         AddPasswordNodes(ui, Messages.LoginPassword());
@@ -66,6 +68,7 @@ public sealed class PasswordLogin(AppDbContext db, PasswordCheck passwords, Time
 
     public async Task<LoginOutcome> LoginAsync(FlowSubmission submission, CancellationToken ct)
     {
+        if (submission.Flow.RequestedAal != "aal1") throw submission.Fail(Messages.MissingOrInvalidMethod());
         var identifier = FlowBody.String(submission.Body, "identifier") ?? "";
         var password = FlowBody.String(submission.Body, "password") ?? "";
         submission.Ui.Find("identifier")?.SetValue(JsonValue.Create(identifier));
