@@ -57,6 +57,21 @@ public sealed class FlowResponder(ConfigStore configStore, FlowStore store)
     public Task ExpiredAsync(HttpContext http, FlowRecord fresh, FlowError error) =>
         Redirects(http, fresh) ? RedirectAsync(http, FlowUiUrl(fresh)) : ErrorJsonAsync(http, error);
 
+    /// <summary>
+    /// Answers a submission to an expired flow with its replacement: the fresh flow gets its kind's
+    /// "expired" message and is saved. A link opened from a message goes to the fresh flow's UI; every
+    /// other request is answered as <see cref="ExpiredAsync"/>.
+    /// </summary>
+    public async Task ReplaceExpiredAsync(HttpContext http, FlowRecord expired, FlowRecord fresh, UiContainer freshUi,
+        Func<DateTimeOffset, DateTimeOffset, Text.UiText> expiredMessage, CancellationToken ct, bool openedLink = false)
+    {
+        var now = store.Now;
+        freshUi.AddMessage(expiredMessage(new DateTimeOffset(expired.ExpiresAt, TimeSpan.Zero), new DateTimeOffset(now, TimeSpan.Zero)));
+        await store.UpdateAsync(fresh, freshUi, ct);
+        if (openedLink) await RedirectAsync(http, FlowUiUrl(fresh));
+        else await ExpiredAsync(http, fresh, FlowErrors.Expired(fresh.Id, expired.ExpiresAt, now));
+    }
+
     /// <summary>Any other error: browsers go to the error UI with a stored error; everyone else gets JSON.</summary>
     public async Task ErrorAsync(HttpContext http, FlowRecord? flow, KratosError error, CancellationToken ct)
     {

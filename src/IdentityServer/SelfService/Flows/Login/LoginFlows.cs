@@ -97,9 +97,7 @@ public sealed class LoginFlows(
             var (fresh, freshUi) = await factory.CreateAsync(http,
                 new FlowFactory.Options(FlowKinds.Login, flow.Type, flow.ReturnTo, flow.Refresh && current is not null, flow.RequestedAal, flow.OrganizationId),
                 (f, ui) => PopulateAsync(f, ui, current, ct), ct);
-            freshUi.AddMessage(Messages.LoginFlowExpired(new DateTimeOffset(flow.ExpiresAt, TimeSpan.Zero), new DateTimeOffset(store.Now, TimeSpan.Zero)));
-            await store.UpdateAsync(fresh, freshUi, ct);
-            await responder.ExpiredAsync(http, fresh, FlowErrors.Expired(fresh.Id, flow.ExpiresAt, store.Now));
+            await responder.ReplaceExpiredAsync(http, flow, fresh, freshUi, Messages.LoginFlowExpired, ct);
             return;
         }
 

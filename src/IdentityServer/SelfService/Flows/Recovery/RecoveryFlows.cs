@@ -129,10 +129,7 @@ public sealed class RecoveryFlows(
         if (loader.IsExpired(flow))
         {
             var (fresh, freshUi) = await CreateAsync(http, opened ? FlowTypes.Browser : flow.Type, flow.ReturnTo, ct);
-            freshUi.AddMessage(Messages.RecoveryFlowExpired(new DateTimeOffset(flow.ExpiresAt, TimeSpan.Zero), new DateTimeOffset(store.Now, TimeSpan.Zero)));
-            await store.UpdateAsync(fresh, freshUi, ct);
-            if (opened) await FlowResponder.RedirectAsync(http, responder.FlowUiUrl(fresh));
-            else await responder.ExpiredAsync(http, fresh, FlowErrors.Expired(fresh.Id, flow.ExpiresAt, store.Now));
+            await responder.ReplaceExpiredAsync(http, flow, fresh, freshUi, Messages.RecoveryFlowExpired, ct, openedLink: opened);
             return;
         }
 

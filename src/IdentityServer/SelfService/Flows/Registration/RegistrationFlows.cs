@@ -71,9 +71,7 @@ public sealed class RegistrationFlows(
             var (fresh, freshUi) = await factory.CreateAsync(http,
                 new FlowFactory.Options(FlowKinds.Registration, flow.Type, flow.ReturnTo, OrganizationId: flow.OrganizationId),
                 (f, ui) => PopulateAsync(f, ui, ct), ct);
-            freshUi.AddMessage(Messages.RegistrationFlowExpired(new DateTimeOffset(flow.ExpiresAt, TimeSpan.Zero), new DateTimeOffset(store.Now, TimeSpan.Zero)));
-            await store.UpdateAsync(fresh, freshUi, ct);
-            await responder.ExpiredAsync(http, fresh, FlowErrors.Expired(fresh.Id, flow.ExpiresAt, store.Now));
+            await responder.ReplaceExpiredAsync(http, flow, fresh, freshUi, Messages.RegistrationFlowExpired, ct);
             return;
         }
 

@@ -106,9 +106,7 @@ public sealed class SettingsFlows(
         {
             var fresh = await CreateAsync(http, identity, flow.Type, flow.ReturnTo, ct);
             var freshUi = UiContainer.Parse(fresh.Ui);
-            freshUi.AddMessage(Messages.SettingsFlowExpired(new DateTimeOffset(flow.ExpiresAt, TimeSpan.Zero), new DateTimeOffset(store.Now, TimeSpan.Zero)));
-            await store.UpdateAsync(fresh, freshUi, ct);
-            await responder.ExpiredAsync(http, fresh, FlowErrors.Expired(fresh.Id, flow.ExpiresAt, store.Now));
+            await responder.ReplaceExpiredAsync(http, flow, fresh, freshUi, Messages.SettingsFlowExpired, ct);
             return;
         }
         if (flow.IdentityId != current.IdentityId)

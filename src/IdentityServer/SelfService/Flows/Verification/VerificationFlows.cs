@@ -72,10 +72,7 @@ public sealed class VerificationFlows(
         if (loader.IsExpired(flow))
         {
             var (fresh, freshUi) = await CreateAsync(http, opened ? FlowTypes.Browser : flow.Type, flow.ReturnTo, ct);
-            freshUi.AddMessage(Messages.VerificationFlowExpired(new DateTimeOffset(flow.ExpiresAt, TimeSpan.Zero), new DateTimeOffset(store.Now, TimeSpan.Zero)));
-            await store.UpdateAsync(fresh, freshUi, ct);
-            if (opened) await FlowResponder.RedirectAsync(http, responder.FlowUiUrl(fresh));
-            else await responder.ExpiredAsync(http, fresh, FlowErrors.Expired(fresh.Id, flow.ExpiresAt, store.Now));
+            await responder.ReplaceExpiredAsync(http, flow, fresh, freshUi, Messages.VerificationFlowExpired, ct, openedLink: opened);
             return;
         }
 
