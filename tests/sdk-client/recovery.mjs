@@ -5,51 +5,19 @@
 //   node recovery.mjs <public base URL> <admin base URL> <path of Kratos's api.json>
 import { readFileSync } from "node:fs";
 import { Configuration, CourierApi, FrontendApi, IdentityApi } from "@ory/kratos-client";
+import { openApiChecker } from "./openapi-check.mjs";
 
 const [publicUrl, adminUrl, apiJsonPath] = process.argv.slice(2);
-const api = JSON.parse(readFileSync(apiJsonPath, "utf8"));
+const schemas = openApiChecker(JSON.parse(readFileSync(apiJsonPath, "utf8")));
 const frontend = new FrontendApi(new Configuration({ basePath: publicUrl.replace(/\/$/, "") }));
 const admin = new Configuration({ basePath: adminUrl.replace(/\/$/, "") });
 const identities = new IdentityApi(admin);
 const courier = new CourierApi(admin);
 const password = "an-sdk-passphrase-that-is-long";
-let checks = 0;
 
-function resolve(schema) {
-  while (schema && schema.$ref) schema = api.components.schemas[schema.$ref.split("/").pop()];
-  return schema;
-}
-
-// Required properties, JSON types and enums, recursively, as far as the OpenAPI schemas state them.
+// Every response is checked against the named schema of Kratos's OpenAPI document.
 function check(value, schema, path) {
-  schema = resolve(schema);
-  if (!schema) return;
-  checks++;
-  if (value === null || value === undefined) {
-    if (schema.nullable) return;
-    throw new Error(`${path}: missing or null`);
-  }
-  if (schema.oneOf || schema.anyOf) {
-    const errors = [];
-    for (const option of schema.oneOf || schema.anyOf) {
-      try { check(value, option, path); return; } catch (e) { errors.push(e.message); }
-    }
-    throw new Error(`${path}: matches none of the allowed shapes: ${errors.join(" | ")}`);
-  }
-  if (schema.allOf) { for (const part of schema.allOf) check(value, part, path); }
-  const actual = Array.isArray(value) ? "array" : typeof value;
-  const type = schema.type === "integer" ? "number" : schema.type;
-  if (type && type !== actual) throw new Error(`${path}: expected ${schema.type}, got ${actual}`);
-  if (schema.enum && !schema.enum.includes(value)) throw new Error(`${path}: ${JSON.stringify(value)} is not one of ${schema.enum.join(", ")}`);
-  if (actual === "object") {
-    for (const key of schema.required || []) {
-      if (!(key in value)) throw new Error(`${path}: required property ${key} is missing`);
-    }
-    for (const [key, sub] of Object.entries(schema.properties || {})) {
-      if (key in value && value[key] !== null) check(value[key], sub, `${path}.${key}`);
-    }
-  }
-  if (actual === "array" && schema.items) value.forEach((item, i) => check(item, schema.items, `${path}[${i}]`));
+  schemas.check(value, schema.$ref.split("/").pop(), path);
 }
 
 function expect(condition, message) {
@@ -196,4 +164,4 @@ await nativeVerification();
 await browserVerification();
 await nativeRecovery();
 await adminRecovery();
-console.log(`ok: ${checks} schema checks passed (verification and recovery)`);
+console.log(`ok: ${schemas.count} schema checks passed (verification and recovery)`);
