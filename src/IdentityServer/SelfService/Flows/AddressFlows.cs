@@ -55,27 +55,6 @@ public static class AddressFlows
         return body;
     }
 
-    /// <summary>`transient_payload`: a JSON object, also when a form posted it as text; {} when absent.</summary>
-    public static JsonObject TransientPayload(JsonObject body)
-    {
-        switch (body["transient_payload"])
-        {
-            case null:
-                return new JsonObject();
-            case JsonObject o:
-                return (JsonObject)o.DeepClone();
-            case JsonValue v when v.TryGetValue<string>(out var text) && text.Length > 0:
-                try
-                {
-                    if (JsonNode.Parse(text) is JsonObject parsed) return parsed;
-                }
-                catch (System.Text.Json.JsonException)
-                {
-                }
-                break;
-        }
-        throw Errors.KratosError.BadRequest("The field `transient_payload` must be a JSON object.");
-    }
 
     public static UiNode EmailInput(string group, string type = "email", string? value = null, UiText? label = null) =>
         UiNode.Input("email", group, type, value is null ? null : JsonValue.Create(value), required: true, label: label ?? Messages.NodeLabelEmail());

@@ -62,4 +62,30 @@ public static class FlowBody
         null => null,
         var other => throw KratosError.BadRequest($"The field `{name}` must be a string, not {Identities.IdentityDraft.Kind(other)}."),
     };
+
+    /// <summary>
+    /// `transient_payload`: an object in JSON bodies, a JSON text in form posts; an empty object when absent
+    /// or empty. Anything else is a 400. The result is a copy, free to be placed in another document.
+    /// </summary>
+    public static JsonObject TransientPayload(JsonObject body)
+    {
+        switch (body["transient_payload"])
+        {
+            case null:
+                return new JsonObject();
+            case JsonObject payload:
+                return (JsonObject)payload.DeepClone();
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                if (text.Length == 0) return new JsonObject();
+                try
+                {
+                    if (JsonNode.Parse(text) is JsonObject parsed) return parsed;
+                }
+                catch (JsonException)
+                {
+                }
+                break;
+        }
+        throw KratosError.BadRequest("The field `transient_payload` must be a JSON object.");
+    }
 }

@@ -176,7 +176,7 @@ public sealed class RecoveryFlows(
             AddressFlows.AddTo(ui, "email", Messages.ValidationRequired("email"));
             throw submission.Fail();
         }
-        var transient = AddressFlows.TransientPayload(submission.Body);
+        var transient = FlowBody.TransientPayload(submission.Body);
         var value = AddressFlows.Normalize(raw, out var via);
         if (value is null || (strategy.Method == OneTimeSecrets.Link && via != "email"))
         {

@@ -107,7 +107,7 @@ public sealed class VerificationFlows(
             AddressFlows.AddTo(ui, "email", Messages.ValidationRequired("email"));
             throw submission.Fail();
         }
-        var transient = AddressFlows.TransientPayload(submission.Body);
+        var transient = FlowBody.TransientPayload(submission.Body);
         if (!await sender.SendForFlowAsync(http, flow, strategy, raw, transient, ct))
         {
             ui.Find("email")?.SetValue(JsonValue.Create(raw));

@@ -94,7 +94,7 @@ public sealed class CodeLogin(
         // Address buttons without `method` belong to second-factor forms only.
         if (string.IsNullOrEmpty(FlowBody.String(body, "method")) && flow.RequestedAal != "aal2")
             throw submission.Fail(Messages.MissingOrInvalidMethod());
-        var payload = LoginCodeMessages.TransientPayload(body);
+        var payload = FlowBody.TransientPayload(body);
         var identifier = FlowBody.String(body, "identifier") ?? "";
         var address = FlowBody.String(body, "address") ?? "";
         var resend = string.Equals(FlowBody.String(body, "resend"), "code", StringComparison.OrdinalIgnoreCase);

@@ -67,7 +67,7 @@ public sealed class CodeRegistration(
         var held = HeldTraits(submission.Ui);
         var names = submission.Ui.Nodes.Where(IsTrait).Select(n => n.Name!).ToList();
         var traits = RegistrationTraits.Read(submission, await schemas.GetAsync(schemaId, ct));
-        var payload = LoginCodeMessages.TransientPayload(body);
+        var payload = FlowBody.TransientPayload(body);
         var resend = string.Equals(FlowBody.String(body, "resend"), "code", StringComparison.OrdinalIgnoreCase);
         var code = FlowBody.String(body, "code") ?? "";
         if (body["traits"] is null)

@@ -65,27 +65,4 @@ public sealed class LoginCodeMessages(ConfigStore config, IIdentitySchemas schem
     private static string Channel(CodeAddress target) => target.Channel == AddressChannels.Sms ? OutgoingMessage.Sms : OutgoingMessage.Email;
 
     private static string RequestUrlDomain(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "";
-
-    /// <summary>`transient_payload`: an object in JSON bodies, a JSON text in form posts; empty when absent.</summary>
-    public static JsonObject TransientPayload(JsonObject body)
-    {
-        switch (body["transient_payload"])
-        {
-            case null:
-                return new JsonObject();
-            case JsonObject payload:
-                return payload;
-            case JsonValue value when value.TryGetValue<string>(out var text):
-                if (text.Length == 0) return new JsonObject();
-                try
-                {
-                    if (JsonNode.Parse(text) is JsonObject parsed) return parsed;
-                }
-                catch (JsonException)
-                {
-                }
-                break;
-        }
-        throw KratosError.BadRequest("The field `transient_payload` must be a JSON object.");
-    }
 }
