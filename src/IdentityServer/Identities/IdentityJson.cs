@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace IdentityServer.Identities;
@@ -6,8 +7,27 @@ namespace IdentityServer.Identities;
 /// <summary>Renders identities in Kratos's `identity` shape.</summary>
 public static class IdentityJson
 {
-    public static string Time(DateTime value) =>
-        DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    // Kratos's timestamp form is UTC with microseconds: 2026-01-02T03:04:05.123456Z. The round-trip
+    // format "O" is the runtime's fast path and has seven fractional digits ("…05.1234567Z"); putting
+    // the Z over the seventh truncates to microseconds exactly as the custom format "ffffff" does.
+    private const int RoundTripLength = 28, TimeLength = 27;
+
+    public static string Time(DateTime value)
+    {
+        Span<char> text = stackalloc char[RoundTripLength];
+        DateTime.SpecifyKind(value, DateTimeKind.Utc).TryFormat(text, out _, "O", CultureInfo.InvariantCulture);
+        text[TimeLength - 1] = 'Z';
+        return new string(text[..TimeLength]);
+    }
+
+    /// <summary>Writes <see cref="Time"/> as a JSON property without allocating a string.</summary>
+    public static void WriteTime(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTime value)
+    {
+        Span<byte> utf8 = stackalloc byte[RoundTripLength];
+        DateTime.SpecifyKind(value, DateTimeKind.Utc).TryFormat(utf8, out _, "O", CultureInfo.InvariantCulture);
+        utf8[TimeLength - 1] = (byte)'Z';
+        writer.WriteString(name, utf8[..TimeLength]);
+    }
 
     public static JsonNode? TimeOrNull(DateTime? value) => value is { } v ? JsonValue.Create(Time(v)) : null;
 

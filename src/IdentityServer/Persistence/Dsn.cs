@@ -82,6 +82,11 @@ public sealed record Dsn(StoreKind Kind, string ConnectionString, string Redacte
             Host = uri.Host,
             Port = uri.IsDefaultPort || uri.Port < 0 ? (kind == StoreKind.Cockroach ? 26257 : 5432) : uri.Port,
             Database = database,
+            // Nothing in the server changes session state (SET, LISTEN, temporary tables), so a returned
+            // connection needs no reset; without one, each checkout saves a round of reset statements.
+            NoResetOnClose = true,
+            // Kratos's default for max_conns.
+            MaxPoolSize = 2 * Environment.ProcessorCount,
         };
         var userInfo = uri.UserInfo;
         if (userInfo.Length > 0)
@@ -90,6 +95,7 @@ public sealed record Dsn(StoreKind Kind, string ConnectionString, string Redacte
             b.Username = Uri.UnescapeDataString(colon >= 0 ? userInfo[..colon] : userInfo);
             if (colon >= 0) b.Password = Uri.UnescapeDataString(userInfo[(colon + 1)..]);
         }
+        int? idle = null;
         foreach (var (key, val) in ParseQuery(uri.Query))
         {
             switch (key)
@@ -106,8 +112,9 @@ public sealed record Dsn(StoreKind Kind, string ConnectionString, string Redacte
                         _ => throw new DsnException($"the DSN parameter sslmode=\"{val}\" is not one of disable, allow, prefer, require, verify-ca, verify-full"),
                     };
                     break;
-                case "max_conns": b.MaxPoolSize = ParseInt(key, val); break;
-                case "max_idle_conns": b.MinPoolSize = Math.Min(ParseInt(key, val), b.MaxPoolSize); break;
+                // 0 means no limit to Go's database/sql, which Kratos uses.
+                case "max_conns": b.MaxPoolSize = ParseInt(key, val) is > 0 and var max ? max : UnlimitedPool; break;
+                case "max_idle_conns": idle = ParseInt(key, val); break;
                 case "connect_timeout": b.Timeout = ParseInt(key, val); break;
                 case "search_path": b.SearchPath = val; break;
                 case "application_name": b.ApplicationName = val; break;
@@ -115,11 +122,15 @@ public sealed record Dsn(StoreKind Kind, string ConnectionString, string Redacte
                 default: break;
             }
         }
+        if (idle is { } keptIdle)
+            b.MinPoolSize = Math.Min(keptIdle, b.MaxPoolSize);
         var redacted = uri.UserInfo.Contains(':')
             ? value.Replace(":" + uri.UserInfo[(uri.UserInfo.IndexOf(':') + 1)..] + "@", ":xxxxx@", StringComparison.Ordinal)
             : value;
         return new Dsn(kind, b.ConnectionString, redacted);
     }
+
+    private const int UnlimitedPool = 1024;
 
     private static int ParseInt(string key, string value) =>
         int.TryParse(value, out var n) && n >= 0 ? n : throw new DsnException($"the DSN parameter {key}=\"{value}\" must be a whole number");

@@ -26,7 +26,7 @@ public static class SessionJson
             json["identity"] = IdentityJson.Render(identity, schemas.PublicUrl(identity.SchemaId), withCredentials: false, [],
                 withAdminMetadata: identityView == IdentityView.Admin);
         if (withDevices)
-            json["devices"] = new JsonArray(s.Devices.OrderBy(d => d.CreatedAt).Select(d => (JsonNode)new JsonObject
+            json["devices"] = new JsonArray(s.Devices.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id).Select(d => (JsonNode)new JsonObject
             {
                 ["id"] = d.Id.ToString(),
                 ["ip_address"] = d.IpAddress,

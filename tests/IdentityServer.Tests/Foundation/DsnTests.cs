@@ -32,6 +32,17 @@ public class DsnTests
         Assert.Equal(20, cs.MaxPoolSize);
     }
 
+    [Fact]
+    public void Postgres_pool_defaults_to_twice_the_cores_as_in_kratos_and_skips_the_reset()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(Dsn.Parse("postgres://kratos@db:5432/kratos").ConnectionString);
+        Assert.Equal(2 * Environment.ProcessorCount, cs.MaxPoolSize);
+        Assert.True(cs.NoResetOnClose);
+        Assert.Equal(1024, new NpgsqlConnectionStringBuilder(Dsn.Parse("postgres://kratos@db/kratos?max_conns=0").ConnectionString).MaxPoolSize);
+        var idleFirst = new NpgsqlConnectionStringBuilder(Dsn.Parse("postgres://kratos@db/kratos?max_idle_conns=10&max_conns=20").ConnectionString);
+        Assert.Equal((10, 20), (idleFirst.MinPoolSize, idleFirst.MaxPoolSize));
+    }
+
     [Theory]
     [InlineData("sqlite://./data/kratos.db?_fk=true", "./data/kratos.db")]
     [InlineData("sqlite:///var/lib/kratos/db.sqlite?_fk=true&mode=rwc", "/var/lib/kratos/db.sqlite")]
