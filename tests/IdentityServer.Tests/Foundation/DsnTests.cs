@@ -68,6 +68,9 @@ public class DsnTests
     [InlineData("sqlite://", "names no file")]
     [InlineData("postgres://kratos:secret@db/kratos?sslmode=sometimes", "sslmode")]
     [InlineData("postgres://kratos:secret@db/kratos?max_conns=many", "max_conns")]
+    [InlineData("postgres://kratos:secret@db/kratos?max_conns=-1", "max_conns")]
+    [InlineData("postgres://kratos:secret@db/kratos?max_idle_conns=-2", "max_idle_conns")]
+    [InlineData("postgres://kratos:secret@db/kratos?max_conns=99999999999", "max_conns")]
     [InlineData("", "no DSN is set")]
     public void Rejects_malformed_dsns_with_a_reason_and_no_password(string value, string fragment)
     {
