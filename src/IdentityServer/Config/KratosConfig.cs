@@ -27,6 +27,8 @@ public sealed class KratosConfig
     public CourierOptions Courier { get; set; } = new();
     public DatabaseOptions Database { get; set; } = new();
     public SecurityOptions Security { get; set; } = new();
+    /// <summary>Not a Kratos section: this server's in-process caches.</summary>
+    public CacheOptions Cache { get; set; } = new();
 
     /// <summary>The merged configuration tree (files plus environment) this object was read from.</summary>
     [JsonIgnore]
@@ -198,6 +200,20 @@ public sealed class CookiesOptions
 
     /// <summary>Strict, Lax or None.</summary>
     public string SameSite { get; set; } = "Lax";
+}
+
+public sealed class CacheOptions
+{
+    public SessionCacheOptions Sessions { get; set; } = new();
+}
+
+/// <summary>`cache.sessions`: resolved sessions kept in memory by token hash (see Sessions/SessionCache).</summary>
+public sealed class SessionCacheOptions
+{
+    public bool Enabled { get; set; } = true;
+    /// <summary>How long a resolved session may be answered from memory before it is read again.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(10);
+    public int MaxEntries { get; set; } = 10_000;
 }
 
 public sealed class DatabaseOptions

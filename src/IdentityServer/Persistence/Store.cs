@@ -69,14 +69,19 @@ public sealed class Store : IDisposable
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
-    /// <summary>Registers <see cref="AppDbContext"/> as the provider's context, pooled.</summary>
+    /// <summary>Registers <see cref="AppDbContext"/> as the provider's context, pooled, with the interceptors registered as services.</summary>
     public void Register(IServiceCollection services)
     {
         services.AddSingleton(this);
+        void ConfigureWithInterceptors(IServiceProvider sp, DbContextOptionsBuilder options)
+        {
+            Configure(options);
+            options.AddInterceptors(sp.GetServices<IInterceptor>());
+        }
         if (Dsn.IsSqlite)
-            services.AddDbContextPool<AppDbContext, SqliteDbContext>(Configure);
+            services.AddDbContextPool<AppDbContext, SqliteDbContext>(ConfigureWithInterceptors);
         else
-            services.AddDbContextPool<AppDbContext, PostgresDbContext>(Configure);
+            services.AddDbContextPool<AppDbContext, PostgresDbContext>(ConfigureWithInterceptors);
     }
 
     /// <summary>Opens a context outside of dependency injection (command line, tests).</summary>

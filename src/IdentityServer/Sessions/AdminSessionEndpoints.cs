@@ -99,11 +99,9 @@ public static class AdminSessionEndpoints
             expand.Identity ? SessionJson.IdentityView.Admin : SessionJson.IdentityView.Omit, expand.Devices));
     }
 
-    private static async Task<IResult> Revoke(string id, AppDbContext db, SessionService sessions, CancellationToken ct)
+    private static async Task<IResult> Revoke(string id, SessionService sessions, CancellationToken ct)
     {
-        var sessionId = ParseId(id);
-        var count = await db.Set<SessionRecord>().Where(s => s.Id == sessionId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Active, false).SetProperty(s => s.UpdatedAt, sessions.Now), ct);
+        var count = await sessions.RevokeSessionAsync(ParseId(id), ownedBy: null, ct);
         return count == 0 ? throw SessionErrors.SessionNotFound() : Results.NoContent();
     }
 
@@ -116,10 +114,9 @@ public static class AdminSessionEndpoints
         await SessionEndpoints.WriteJsonAsync(http, sessions.Render(record, SessionJson.IdentityView.Admin, withDevices: true));
     }
 
-    private static async Task<IResult> DeleteForIdentity(string id, AppDbContext db, CancellationToken ct)
+    private static async Task<IResult> DeleteForIdentity(string id, SessionService sessions, CancellationToken ct)
     {
-        var identityId = ParseId(id);
-        var count = await db.Set<SessionRecord>().Where(s => s.IdentityId == identityId).ExecuteDeleteAsync(ct);
+        var count = await sessions.DeleteAllOfIdentityAsync(ParseId(id), ct);
         return count == 0 ? throw KratosError.NotFound("Unable to locate the resource") : Results.NoContent();
     }
 }

@@ -35,8 +35,12 @@ public static class RequiredAal
 /// The whoami check. It reads the identity's stored available AAL; identities stored before the column
 /// was kept get it computed from their credentials once and written back.
 /// </summary>
-public sealed class WhoamiAalPolicy(ConfigStore config, AppDbContext db) : IWhoamiAalPolicy
+public sealed class WhoamiAalPolicy(ConfigStore config, IServiceProvider services, SessionCacheInvalidation invalidation) : IWhoamiAalPolicy
 {
+    // Taken only when needed: most checks need no database.
+    private AppDbContext? _db;
+    private AppDbContext db => _db ??= services.GetRequiredService<AppDbContext>();
+
     public async Task<KratosError?> CheckAsync(HttpContext http, SessionRecord session, CancellationToken ct)
     {
         var required = config.Current.Session.Whoami.RequiredAal;
@@ -58,6 +62,7 @@ public sealed class WhoamiAalPolicy(ConfigStore config, AppDbContext db) : IWhoa
         var available = AvailableAal.Of(await CredentialsAsync(identityId, ct));
         await db.Identities.Where(i => i.Id == identityId && i.AvailableAal == null)
             .ExecuteUpdateAsync(u => u.SetProperty(i => i.AvailableAal, available), ct);
+        await invalidation.IdentityChangedAsync(db, identityId, ct);
         return available;
     }
 }

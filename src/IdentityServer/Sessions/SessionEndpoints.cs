@@ -25,7 +25,7 @@ public static class SessionEndpoints
         return http.Response.WriteAsync(body.ToJsonString());
     }
 
-    private static async Task Whoami(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, IIdentitySchemas schemas, CancellationToken ct)
+    private static async Task Whoami(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, CancellationToken ct)
     {
         var resolved = await sessions.ResolveAsync(http, ct);
         if (resolved is null)
@@ -39,11 +39,12 @@ public static class SessionEndpoints
             return;
         }
         var record = resolved.Record;
-        http.Response.Headers["X-Kratos-Authenticated-Identity-Id"] = record.IdentityId.ToString();
+        http.Response.Headers["X-Kratos-Authenticated-Identity-Id"] = resolved.Cached?.IdentityIdText ?? record.IdentityId.ToString();
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json; charset=utf-8";
-        WhoamiWriter.Write(http.Response.BodyWriter, record, schemas.PublicUrl(record.Identity!.SchemaId), sessions.Now);
-        await http.Response.BodyWriter.FlushAsync(ct);
+        var body = resolved.Cached?.WhoamiBody ?? sessions.WhoamiBody(record);
+        http.Response.ContentLength = body.Length;
+        await http.Response.BodyWriter.WriteAsync(body, ct);
     }
 
     private static async Task<ResolvedSession> RequireAsync(HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, CancellationToken ct)
@@ -74,7 +75,7 @@ public static class SessionEndpoints
         await WriteJsonAsync(http, new JsonObject { ["count"] = count });
     }
 
-    private static async Task<IResult> RevokeMine(string id, HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, AppDbContext db, CancellationToken ct)
+    private static async Task<IResult> RevokeMine(string id, HttpContext http, SessionService sessions, IWhoamiAalPolicy aal, CancellationToken ct)
     {
         var current = (await RequireAsync(http, sessions, aal, ct)).Record;
         if (!Guid.TryParse(id, out var sessionId))
@@ -82,8 +83,7 @@ public static class SessionEndpoints
         if (sessionId == current.Id)
             throw KratosError.BadRequest("You cannot revoke the session of this request; use the logout flow instead.");
         // Kratos answers 204 also when the id is not one of the caller's sessions, so ids of other users leak nothing.
-        await db.Set<SessionRecord>().Where(s => s.Id == sessionId && s.IdentityId == current.IdentityId && s.Active)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Active, false).SetProperty(s => s.UpdatedAt, sessions.Now), ct);
+        await sessions.RevokeSessionAsync(sessionId, ownedBy: current.IdentityId, ct);
         return Results.NoContent();
     }
 }

@@ -7,12 +7,25 @@ using Microsoft.EntityFrameworkCore;
 namespace IdentityServer.Sessions;
 
 /// <summary>A session found from a request, with the token that found it.</summary>
-public sealed record ResolvedSession(SessionRecord Record, string Token, bool FromCookie);
+public sealed record ResolvedSession(SessionRecord Record, string Token, bool FromCookie)
+{
+    /// <summary>The cache entry that answered or now holds this session; null when the cache is off or full.</summary>
+    public CachedSession? Cached { get; init; }
+}
 
-/// <summary>Stores, finds and revokes sessions; implements the contract the flows use.</summary>
-public sealed class SessionService(AppDbContext db, ConfigStore config, SessionCookie cookie, IIdentitySchemas schemas, TimeProvider clock)
+/// <summary>
+/// Stores, finds and revokes sessions; implements the contract the flows use. Sessions are resolved
+/// through <see cref="SessionCache"/>; every change made here invalidates it through
+/// <see cref="SessionCacheInvalidation"/>. The database context is taken from the request's services
+/// only when needed, so a request answered from the cache never rents one.
+/// </summary>
+public sealed class SessionService(IServiceProvider services, ConfigStore config, SessionCache cache, SessionCacheInvalidation invalidation,
+    SessionCookie cookie, IIdentitySchemas schemas, TimeProvider clock)
     : ISessionService
 {
+    private AppDbContext? _db;
+    private AppDbContext db => _db ??= services.GetRequiredService<AppDbContext>();
+
     private static Task<SessionRecord?> ByTokenHash(AppDbContext db, string hash, CancellationToken ct) => db switch
     {
         PostgresDbContext p => PostgresSessionLookup.ByTokenHashAsync(p, hash, ct),
@@ -90,16 +103,40 @@ public sealed class SessionService(AppDbContext db, ConfigStore config, SessionC
             Render(s, SessionJson.IdentityView.Public, withDevices: true));
     }
 
-    /// <summary>The active session of the request with an active identity, or null.</summary>
-    public async Task<ResolvedSession?> ResolveAsync(HttpContext http, CancellationToken ct)
+    /// <summary>
+    /// The active session of the request with an active identity, or null. The record may be shared with
+    /// other requests through the cache: callers must not change it.
+    /// </summary>
+    public ValueTask<ResolvedSession?> ResolveAsync(HttpContext http, CancellationToken ct)
     {
         var (token, fromCookie) = TokenOf(http);
         if (token is null)
+            return ValueTask.FromResult<ResolvedSession?>(null);
+        var key = SessionTokenHash.Of(token);
+        var now = Now;
+        if (cache.Get(key, now) is { } hit && SessionJson.IsActive(hit.Record, now))
+            return ValueTask.FromResult<ResolvedSession?>(new ResolvedSession(hit.Record, token, fromCookie) { Cached = hit });
+        return ReadAsync(key, token, fromCookie, ct);
+    }
+
+    private async ValueTask<ResolvedSession?> ReadAsync(SessionTokenHash key, string token, bool fromCookie, CancellationToken ct)
+    {
+        // Taken before the read: a change committed while reading stops this result from being cached.
+        var generation = cache.Generation;
+        var record = await ByTokenHash(db, key.ToHex(), ct);
+        var now = Now;
+        if (record?.Identity is null || !SessionJson.IsActive(record, now))
             return null;
-        var record = await ByTokenHash(db, SessionTokens.Hash(token), ct);
-        if (record?.Identity is null || !SessionJson.IsActive(record, Now))
-            return null;
-        return new ResolvedSession(record, token, fromCookie);
+        var cached = cache.Put(key, record, WhoamiBody, generation, now);
+        return new ResolvedSession(record, token, fromCookie) { Cached = cached };
+    }
+
+    /// <summary>The whoami answer for a session, as UTF-8 JSON.</summary>
+    public byte[] WhoamiBody(SessionRecord record)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
+        WhoamiWriter.Write(buffer, record, schemas.PublicUrl(record.Identity!.SchemaId), Now);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>The session token of a request: X-Session-Token, then Authorization: Bearer, then the cookie.</summary>
@@ -127,16 +164,35 @@ public sealed class SessionService(AppDbContext db, ConfigStore config, SessionC
 
     public void ClearCookie(HttpContext http) => cookie.Clear(http);
 
-    public async Task RevokeAsync(Guid sessionId, CancellationToken ct) =>
-        await db.Set<SessionRecord>().Where(s => s.Id == sessionId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Active, false).SetProperty(s => s.UpdatedAt, Now), ct);
+    public Task RevokeAsync(Guid sessionId, CancellationToken ct) => RevokeSessionAsync(sessionId, ownedBy: null, ct);
+
+    /// <summary>Revokes one session (when <paramref name="ownedBy"/> is set, only an active one of that identity); returns how many rows changed.</summary>
+    public async Task<int> RevokeSessionAsync(Guid sessionId, Guid? ownedBy, CancellationToken ct)
+    {
+        var query = db.Set<SessionRecord>().Where(s => s.Id == sessionId);
+        if (ownedBy is { } owner)
+            query = query.Where(s => s.IdentityId == owner && s.Active);
+        var count = await query.ExecuteUpdateAsync(u => u.SetProperty(s => s.Active, false).SetProperty(s => s.UpdatedAt, Now), ct);
+        await invalidation.SessionChangedAsync(db, sessionId, ct);
+        return count;
+    }
 
     public async Task<int> RevokeOthersAsync(Guid identityId, Guid? exceptSessionId, CancellationToken ct)
     {
         var query = db.Set<SessionRecord>().Where(s => s.IdentityId == identityId && s.Active);
         if (exceptSessionId is { } except)
             query = query.Where(s => s.Id != except);
-        return await query.ExecuteUpdateAsync(u => u.SetProperty(s => s.Active, false).SetProperty(s => s.UpdatedAt, Now), ct);
+        var count = await query.ExecuteUpdateAsync(u => u.SetProperty(s => s.Active, false).SetProperty(s => s.UpdatedAt, Now), ct);
+        await invalidation.IdentityChangedAsync(db, identityId, ct);
+        return count;
+    }
+
+    /// <summary>Deletes every session of the identity; returns how many there were.</summary>
+    public async Task<int> DeleteAllOfIdentityAsync(Guid identityId, CancellationToken ct)
+    {
+        var count = await db.Set<SessionRecord>().Where(s => s.IdentityId == identityId).ExecuteDeleteAsync(ct);
+        await invalidation.IdentityChangedAsync(db, identityId, ct);
+        return count;
     }
 
     /// <summary>Revokes the session with this token; null when no session has it.</summary>

@@ -12,6 +12,12 @@ public static class SessionsModule
     public static IServiceCollection AddSessions(this IServiceCollection services, bool devMode)
     {
         services.AddSingleton(sp => new SessionCookie(sp.GetRequiredService<ConfigStore>(), devMode));
+        services.AddSingleton<SessionCache>();
+        services.AddSingleton<SessionChangePublisher>();
+        services.AddSingleton<SessionCacheInvalidation>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<SessionCacheInvalidation>());
+        services.AddSingleton<SessionCacheListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionCacheListener>());
         services.AddScoped<SessionService>();
         services.AddScoped<ISessionService>(sp => sp.GetRequiredService<SessionService>());
         services.AddScoped<IWhoamiAalPolicy, WhoamiAalPolicy>();

@@ -105,6 +105,9 @@ public abstract class SettingsFlowTests(SettingsFlowFixture fixture)
             var identity = Guid.Parse(expiredId);
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<IdentityServer.Sessions.SessionRecord>()
                 .Where(x => x.IdentityId == identity).ExecuteUpdateAsync(u => u.SetProperty(x => x.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
+            // A bulk update bypasses the server's write paths, so the test tells the session cache itself.
+            await scope.ServiceProvider.GetRequiredService<IdentityServer.Sessions.SessionCacheInvalidation>()
+                .IdentityChangedAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), identity, default);
             var expired = await expiredApp.GetJson("/self-service/settings/api", Token(expiredToken));
             Assert.Equal(401, expired.Code);
             Assert.Equal("session_inactive", expired.ErrorId);
@@ -521,6 +524,7 @@ public abstract class SettingsFlowTests(SettingsFlowFixture fixture)
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var id = Guid.Parse(identityId);
             await db.Identities.Where(i => i.Id == id).ExecuteUpdateAsync(u => u.SetProperty(i => i.AvailableAal, (string?)null));
+            await scope.ServiceProvider.GetRequiredService<IdentityServer.Sessions.SessionCacheInvalidation>().IdentityChangedAsync(db, id, default);
             Assert.Equal("session_aal2_required", (await app.GetJson("/sessions/whoami", Token(token))).ErrorId);
             Assert.Equal("aal2", await db.Identities.Where(i => i.Id == id).Select(i => i.AvailableAal).SingleAsync());
         }
