@@ -183,6 +183,9 @@ public sealed class SessionCookieOptions
     public string? SameSite { get; set; }
 
     public bool Persistent { get; set; } = true;
+
+    /// <summary>"true" or "false"; unset means Secure unless dev mode is on.</summary>
+    public string? Secure { get; set; }
 }
 
 public sealed class WhoamiOptions
@@ -198,6 +201,9 @@ public sealed class CookiesOptions
 
     /// <summary>Strict, Lax or None.</summary>
     public string SameSite { get; set; } = "Lax";
+
+    /// <summary>"true" or "false" for the CSRF and continuity cookies; unset means Secure unless dev mode is on.</summary>
+    public string? Secure { get; set; }
 }
 
 public sealed class DatabaseOptions
