@@ -142,8 +142,10 @@ public static class AdminIdentityEndpoints
             throw KratosError.BadRequest("The field `identities` must be an array of patches.");
         foreach (var item in items)
         {
+            if (item is not JsonObject)
+                throw KratosError.BadRequest("Each entry of `identities` must be an object with a `create` object.");
             RefuseUnknownFields(item, BatchItemFields);
-            RefuseUnknownFields(item?["create"], CreateFields);
+            RefuseUnknownFields(item["create"], CreateFields);
         }
         if (items.Count > BatchLimit)
             throw KratosError.BadRequest($"A batch takes at most {BatchLimit} identities; this one has {items.Count}.");

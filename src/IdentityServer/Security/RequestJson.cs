@@ -26,9 +26,39 @@ public static class RequestJson
         using var buffer = new MemoryStream();
         await body.CopyToAsync(buffer, ct);
         var text = Lenient.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        var node = JsonNode.Parse(ReplaceLoneSurrogates(text), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-        ThrowOnNul(node, "");
-        return node;
+        using var document = JsonDocument.Parse(ReplaceLoneSurrogates(text), new JsonDocumentOptions { MaxDepth = 64 });
+        return Build(document.RootElement, "");
+    }
+
+    /// <summary>
+    /// Copies a parsed document into nodes: of duplicated keys the last one counts, as in Go's decoder;
+    /// a NUL in a key or text is refused.
+    /// </summary>
+    private static JsonNode? Build(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var o = new JsonObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name.Contains('\0')) throw new NulCharacterException(path);
+                    o[property.Name] = Build(property.Value, path.Length == 0 ? property.Name : path + "." + property.Name);
+                }
+                return o;
+            case JsonValueKind.Array:
+                var a = new JsonArray();
+                foreach (var item in element.EnumerateArray()) a.Add(Build(item, path));
+                return a;
+            case JsonValueKind.String:
+                var text = element.GetString()!;
+                if (text.Contains('\0')) throw new NulCharacterException(path);
+                return JsonValue.Create(text);
+            case JsonValueKind.Null:
+                return null;
+            default:
+                return JsonNode.Parse(element.GetRawText());
+        }
     }
 
     /// <summary>Replaces `\uD800`-style escapes that do not form a surrogate pair with `\uFFFD`.</summary>
