@@ -185,6 +185,9 @@ public sealed class SessionCookieOptions
     public string? SameSite { get; set; }
 
     public bool Persistent { get; set; } = true;
+
+    /// <summary>"true" or "false"; unset means Secure unless dev mode is on.</summary>
+    public string? Secure { get; set; }
 }
 
 public sealed class WhoamiOptions
@@ -200,6 +203,9 @@ public sealed class CookiesOptions
 
     /// <summary>Strict, Lax or None.</summary>
     public string SameSite { get; set; } = "Lax";
+
+    /// <summary>"true" or "false" for the CSRF and continuity cookies; unset means Secure unless dev mode is on.</summary>
+    public string? Secure { get; set; }
 }
 
 public sealed class CacheOptions

@@ -61,11 +61,15 @@ public static class ErrorHandling
         LimitBody(request.HttpContext, maxBytes);
         try
         {
-            return await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+            return await Security.RequestJson.ParseAsync(request.Body, ct);
         }
         catch (JsonException e)
         {
             throw KratosError.BadRequest(malformedReason + e.Message);
+        }
+        catch (Security.NulCharacterException e)
+        {
+            throw Security.RequestJson.BadRequest(e);
         }
     }
 

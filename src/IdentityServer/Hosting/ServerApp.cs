@@ -8,6 +8,7 @@ using IdentityServer.Identities.Schemas;
 using IdentityServer.Security.Hashing;
 using IdentityServer.Logging;
 using IdentityServer.Persistence;
+using IdentityServer.Security;
 using IdentityServer.Sessions;
 using IdentityServer.SelfService;
 using IdentityServer.Ui;
@@ -127,6 +128,7 @@ public static class ServerApp
         var app = builder.Build();
         WatchConfig(app, configStore);
         app.UseRequestIds();
+        app.UseResponseProtection();
         app.UseKratosErrors();
         app.UseSerilogRequestLogging(o =>
         {

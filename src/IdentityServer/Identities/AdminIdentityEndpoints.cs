@@ -10,6 +10,27 @@ public static class AdminIdentityEndpoints
 {
     public const int BatchLimit = 2000;
 
+    /// <summary>The fields of Kratos's createIdentityBody; Kratos decodes create and batch bodies strictly.</summary>
+    private static readonly HashSet<string> CreateFields =
+    [
+        "credentials", "external_id", "metadata_admin", "metadata_public", "organization_id", "recovery_addresses", "region",
+        "schema_id", "state", "traits", "verifiable_addresses",
+    ];
+
+    private static readonly HashSet<string> BatchFields = ["identities"];
+    private static readonly HashSet<string> BatchItemFields = ["create", "patch_id"];
+
+    /// <summary>As Go's strict JSON decoder: a field the body type does not have is a 400.</summary>
+    private static void RefuseUnknownFields(JsonNode? body, HashSet<string> known)
+    {
+        if (body is not JsonObject o) return;
+        foreach (var (key, _) in o)
+        {
+            if (!known.Contains(key))
+                throw new KratosError(400, $"json: unknown field \"{key}\"");
+        }
+    }
+
     private static readonly HashSet<string> ReadOnlyFields =
         ["id", "credentials", "schema_url", "state_changed_at", "created_at", "updated_at"];
 
@@ -44,7 +65,9 @@ public static class AdminIdentityEndpoints
 
     private static async Task<IResult> Create(HttpRequest request, IdentityManager manager, IIdentitySchemas schemas, CancellationToken ct)
     {
-        var draft = IdentityDraft.Parse(await IdentityDraft.ReadBodyAsync(request, ct), requireState: false);
+        var body = await IdentityDraft.ReadBodyAsync(request, ct);
+        RefuseUnknownFields(body, CreateFields);
+        var draft = IdentityDraft.Parse(body, requireState: false);
         var identity = await manager.CreateAsync(draft, ct);
         return Results.Content(Render(identity, schemas, []).ToJsonString(), "application/json; charset=utf-8", statusCode: 201);
     }
@@ -69,12 +92,9 @@ public static class AdminIdentityEndpoints
         var operations = JsonPatch.Parse(body);
         foreach (var op in operations)
         {
-            foreach (var pointer in new[] { op.Path, op.From })
-            {
-                var field = pointer?.TrimStart('/').Split('/')[0];
-                if (field is not null && ReadOnlyFields.Contains(field) && !(op.Op == "test" && pointer == op.Path))
-                    throw KratosError.BadRequest($"The field `{field}` cannot be changed with a patch.");
-            }
+            var field = op.Path.TrimStart('/').Split('/')[0];
+            if (ReadOnlyFields.Contains(field))
+                throw KratosError.BadRequest($"The field `{field}` cannot be changed with a patch.");
         }
         var current = Render(identity, schemas, [], withCredentials: false);
         var patched = JsonPatch.Apply(current, operations) as JsonObject
@@ -117,8 +137,16 @@ public static class AdminIdentityEndpoints
     private static async Task<IResult> Batch(HttpContext context, IdentityManager manager, CancellationToken ct)
     {
         var body = await IdentityDraft.ReadBodyAsync(context.Request, ct);
+        RefuseUnknownFields(body, BatchFields);
         if (body["identities"] is not JsonArray items)
             throw KratosError.BadRequest("The field `identities` must be an array of patches.");
+        foreach (var item in items)
+        {
+            if (item is not JsonObject)
+                throw KratosError.BadRequest("Each entry of `identities` must be an object with a `create` object.");
+            RefuseUnknownFields(item, BatchItemFields);
+            RefuseUnknownFields(item["create"], CreateFields);
+        }
         if (items.Count > BatchLimit)
             throw KratosError.BadRequest($"A batch takes at most {BatchLimit} identities; this one has {items.Count}.");
         // Each item is parsed lazily so that a malformed one becomes that item's error.

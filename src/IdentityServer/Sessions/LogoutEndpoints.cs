@@ -24,8 +24,8 @@ public static class LogoutEndpoints
         var c = config.Current;
         var logoutToken = SessionTokens.LogoutTokenFor(resolved.Token);
         var query = "token=" + Uri.EscapeDataString(logoutToken);
-        if (http.Request.Query["return_to"].LastOrDefault() is { Length: > 0 } returnTo)
-            query += "&return_to=" + Uri.EscapeDataString(LogoutReturnTo.Resolve(returnTo, c).ToString());
+        if (http.Request.Query["return_to"].FirstOrDefault() is { Length: > 0 } returnTo)
+            query += "&return_to=" + Uri.EscapeDataString(LogoutReturnTo.Resolve(returnTo, c, http).AbsoluteUri);
         var url = new Uri(PublicBase(c), "self-service/logout?" + query);
         await SessionEndpoints.WriteJsonAsync(http, new JsonObject
         {
@@ -54,12 +54,12 @@ public static class LogoutEndpoints
 
     private static async Task<IResult> CompleteAsync(HttpContext http, SessionService sessions, ConfigStore config, CancellationToken ct)
     {
-        var expected = http.Request.Query["token"].LastOrDefault();
+        var expected = http.Request.Query["token"].FirstOrDefault();
         if (string.IsNullOrEmpty(expected))
             throw KratosError.BadRequest("Please include a token in the URL query.");
         var c = config.Current;
         // Checked before anything changes so that a forbidden return_to leaves the session intact.
-        var target = LogoutReturnTo.Resolve(http.Request.Query["return_to"].LastOrDefault(), c);
+        var target = LogoutReturnTo.Resolve(http.Request.Query["return_to"].FirstOrDefault(), c, http);
         var resolved = await sessions.ResolveAsync(http, ct) ?? throw SessionErrors.NoActiveSession();
         if (!SessionTokens.SameToken(SessionTokens.LogoutTokenFor(resolved.Token), expected))
             throw KratosError.Forbidden("Unable to log out because the logout token in the URL query does not match the session cookie.");
@@ -69,23 +69,13 @@ public static class LogoutEndpoints
             http.Response.Headers["Clear-Site-Data"] = "\"cookies\", \"storage\", \"cache\"";
         if (AcceptsJson(http.Request))
             return Results.NoContent();
-        return new SeeOther(target.ToString());
+        return new SeeOther(target.AbsoluteUri);
     }
 
     private static async Task<IResult> NativeLogout(HttpContext http, SessionService sessions, CancellationToken ct)
     {
-        ErrorHandling.LimitBody(http, 64 * 1024);
-        string? token;
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-            token = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("session_token", out var t)
-                && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        }
-        catch (JsonException e)
-        {
-            throw KratosError.BadRequest("The request body is not valid JSON: " + e.Message);
-        }
+        var body = await ErrorHandling.ReadJsonAsync(http.Request, 64 * 1024, "The request body is not valid JSON: ", ct);
+        var token = body is JsonObject o && o["session_token"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : null;
         if (string.IsNullOrEmpty(token) || await sessions.RevokeByTokenAsync(token, ct) is null)
             throw KratosError.Forbidden("The provided Ory Session Token could not be found, is invalid, or otherwise malformed.");
         return Results.NoContent();

@@ -47,28 +47,7 @@ public sealed class SessionCookie(ConfigStore config, bool devMode)
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public CookieOptions Options(DateTime? expiresAt)
-    {
-        var c = Config;
-        var options = new CookieOptions
-        {
-            HttpOnly = true,
-            Path = c.Session.Cookie.Path ?? c.Cookies.Path,
-            Domain = c.Session.Cookie.Domain ?? c.Cookies.Domain,
-            SameSite = ParseSameSite(c.Session.Cookie.SameSite ?? c.Cookies.SameSite),
-            Secure = !(devMode || c.Dev) && c.Serve.Public.BaseUrl?.Scheme == Uri.UriSchemeHttps,
-        };
-        if (c.Session.Cookie.Persistent && expiresAt is { } e)
-            options.Expires = new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc));
-        return options;
-    }
-
-    private static SameSiteMode ParseSameSite(string value) => value.ToLowerInvariant() switch
-    {
-        "strict" => SameSiteMode.Strict,
-        "none" => SameSiteMode.None,
-        _ => SameSiteMode.Lax,
-    };
+    public CookieOptions Options(DateTime? expiresAt) => Security.CookieSettings.Session(Config, devMode, expiresAt);
 
     public void Set(HttpContext http, string token, DateTime expiresAt) =>
         http.Response.Cookies.Append(Name, Protect(token), Options(expiresAt));

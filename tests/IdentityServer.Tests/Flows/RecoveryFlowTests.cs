@@ -158,7 +158,7 @@ public abstract class RecoveryFlowTests(AddressFlowFixture fixture)
         Assert.Equal([Messages.ValidationGeneric("").Id], MessageIds(blocked.Json));
         Assert.Null(blocked.Json["continue_with"]);
 
-        // A new code (the resend button) gets five new tries.
+        // A new code (the resend button) expires like any other.
         Assert.Equal(200, (await app.PostJson(path, EmailBody(email))).Code);
         var fresh = (await fixture.Mail.NextAsync(email)).Code;
         var expired = fixture.Clock.Advance(TimeSpan.FromMinutes(61));

@@ -17,12 +17,13 @@ public sealed class SessionCookieTests
     }
 
     [Fact]
-    public void Https_base_url_makes_the_cookie_secure_unless_in_dev_mode()
+    public void The_cookie_is_secure_unless_in_dev_mode()
     {
         var expires = DateTime.UtcNow.AddHours(1);
         Assert.True(Cookie("", dev: false, "https://auth.example.com/").Options(expires).Secure);
         Assert.False(Cookie("", dev: true, "https://auth.example.com/").Options(expires).Secure);
-        Assert.False(Cookie("", dev: false).Options(expires).Secure);
+        // As in Kratos, also behind an http base URL: only dev mode drops Secure.
+        Assert.True(Cookie("", dev: false).Options(expires).Secure);
     }
 
     [Fact]

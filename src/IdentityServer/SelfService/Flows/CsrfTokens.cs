@@ -87,17 +87,8 @@ public sealed class CsrfTokens(ConfigStore configStore, Hosting.ServeRequest ser
 
     private void SetCookie(HttpContext http, byte[] raw)
     {
-        var baseUrl = PublicUrls.BaseUrl(Config, http);
-        http.Response.Cookies.Append(CookieName(http), Convert.ToBase64String(raw), new CookieOptions
-        {
-            HttpOnly = true,
-            // `serve --dev` (or `dev: true`) allows plain-HTTP development setups behind an https base URL.
-            Secure = baseUrl.Scheme == "https" && !(Config.Dev || serve.Dev),
-            SameSite = SameSiteMode.Lax,
-            Path = string.IsNullOrEmpty(Config.Cookies.Path) ? "/" : Config.Cookies.Path,
-            Domain = string.IsNullOrEmpty(Config.Cookies.Domain) ? null : Config.Cookies.Domain,
-            MaxAge = TimeSpan.FromDays(365),
-        });
+        http.Response.Cookies.Append(CookieName(http), Convert.ToBase64String(raw),
+            Security.CookieSettings.Shared(Config, serve.Dev, TimeSpan.FromDays(365)));
     }
 
     private static string Mask(byte[] raw)

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityServer.Errors;
+using IdentityServer.Security;
 
 namespace IdentityServer.SelfService.Flows;
 
 /// <summary>
 /// A flow submission as one JSON object, whether it came as JSON or as a form post. Form keys with
-/// dots (`traits.name.first`) become nested objects, as Kratos reads them.
+/// dots (`traits.name.first`) become nested objects, as Kratos reads them; of a repeated key the first
+/// value counts and empty values are left out, as in Kratos's form decoder (traits are typed by
+/// <see cref="FormTraits"/>). Text that is not UTF-8 reads as U+FFFD; NUL characters are refused.
 /// </summary>
 public static class FlowBody
 {
@@ -14,11 +17,31 @@ public static class FlowBody
 
     public static async Task<JsonObject> ReadAsync(HttpRequest request, CancellationToken ct)
     {
+        try
+        {
+            return await DecodeAsync(request, ct);
+        }
+        catch (NulCharacterException e)
+        {
+            throw FieldRefused(request.HttpContext, e);
+        }
+    }
+
+    private static async Task<JsonObject> DecodeAsync(HttpRequest request, CancellationToken ct)
+    {
         ErrorHandling.LimitBody(request.HttpContext, MaxBytes);
         var contentType = request.ContentType ?? "";
         if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            var node = await ErrorHandling.ReadJsonAsync(request, MaxBytes, "Unable to decode JSON payload: ", ct);
+            JsonNode? node;
+            try
+            {
+                node = await RequestJson.ParseAsync(request.Body, ct);
+            }
+            catch (JsonException e)
+            {
+                throw KratosError.BadRequest("Unable to decode JSON payload: " + e.Message);
+            }
             return node as JsonObject ?? throw KratosError.BadRequest("Unable to decode JSON payload: the body must be a JSON object.");
         }
         if (request.HasFormContentType)
@@ -35,11 +58,34 @@ public static class FlowBody
             }
             var body = new JsonObject();
             foreach (var (key, values) in form)
-                Set(body, key.Split('.'), values.Count > 0 ? values[^1] : "");
+            {
+                if (key.Contains('\0') || values.Any(v => v?.Contains('\0') == true))
+                    throw new NulCharacterException(key);
+                // As Go's url.Values.Get: the first of repeated values counts; an empty value is no value.
+                var first = values.Count > 0 ? values[0] : null;
+                if (!string.IsNullOrEmpty(first))
+                    Set(body, key.Split('.'), first);
+            }
             return body;
         }
         throw new KratosError(415, KratosError.DefaultMessage(415), reason:
             $"The request body has the content type \"{contentType}\"; use application/json or application/x-www-form-urlencoded.");
+    }
+
+    /// <summary>
+    /// A field the stores cannot keep: the flow is answered with a validation message on that field (or on
+    /// the form when it shows no such field), outside a flow with a 400 error.
+    /// </summary>
+    private static Exception FieldRefused(HttpContext http, NulCharacterException e)
+    {
+        if (http.Items[typeof(FlowRecord)] is not FlowRecord flow)
+            return RequestJson.BadRequest(e);
+        var ui = UiContainer.Parse(flow.Ui);
+        ui.ResetMessages();
+        var message = Text.Messages.ValidationGeneric("The value contains a NUL character, which is not allowed.");
+        if (ui.Find(e.Field) is { } node) node.Messages.Add(message);
+        else ui.AddMessage(message);
+        return new FlowValidationException(flow, ui);
     }
 
     private static void Set(JsonObject target, string[] path, string? value)
@@ -79,10 +125,18 @@ public static class FlowBody
                 if (text.Length == 0) return new JsonObject();
                 try
                 {
-                    if (JsonNode.Parse(text) is JsonObject parsed) return parsed;
+                    if (JsonNode.Parse(RequestJson.ReplaceLoneSurrogates(text)) is JsonObject parsed)
+                    {
+                        RequestJson.ThrowOnNul(parsed, "transient_payload");
+                        return parsed;
+                    }
                 }
                 catch (JsonException)
                 {
+                }
+                catch (NulCharacterException e)
+                {
+                    throw RequestJson.BadRequest(e);
                 }
                 break;
         }

@@ -65,35 +65,59 @@ public sealed class OneTimeSecrets(AppDbContext db, ConfigStore configStore, Tim
     private static string Mac(string key, string value) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value)));
 
-    /// <summary>Queues <paramref name="fresh"/> in the unit of work and drops the flow's earlier secrets with it.</summary>
+    /// <summary>
+    /// Queues <paramref name="fresh"/> in the unit of work and drops the flow's earlier secrets with it. The
+    /// new secret inherits the guesses made so far: the limit counts per flow, so a resend opens no new guesses.
+    /// </summary>
     public async Task ReplaceAsync<T>(Guid flowId, T fresh, CancellationToken ct) where T : OneTimeSecretRecord
     {
         var earlier = await db.Set<T>().Where(s => s.FlowId == flowId).ToListAsync(ct);
+        fresh.Attempts = Math.Max(fresh.Attempts, earlier.Select(e => e.Attempts).DefaultIfEmpty(0).Max());
         db.RemoveRange(earlier);
         db.Add(fresh);
     }
 
+    /// <summary>The guesses made so far in a flow (the most any of its secrets has counted).</summary>
+    public async Task<int> AttemptsAsync<T>(Guid flowId, CancellationToken ct) where T : OneTimeSecretRecord =>
+        await db.Set<T>().Where(s => s.FlowId == flowId).Select(s => (int?)s.Attempts).MaxAsync(ct) ?? 0;
+
     /// <summary>
-    /// Redeems a code submitted to a flow. Every submission counts against the flow's live codes first,
-    /// in its own statement, so concurrent guesses cannot slip past the limit; a code submitted more
-    /// than <paramref name="maxAttempts"/> times is refused even when it is right.
+    /// Redeems a code submitted to a flow; every submission counts against the flow's limit. The right code
+    /// is used up in one conditional statement (unused, not expired, guesses left), so of concurrent
+    /// submissions of the right code exactly one succeeds; the others find it used. A wrong code counts as
+    /// a guess on the flow's live codes; once more than <paramref name="maxAttempts"/> submissions were
+    /// made, even the right code is refused.
     /// </summary>
     public async Task<SecretUse<T>> UseCodeAsync<T>(Guid flowId, string code, int maxAttempts, CancellationToken ct) where T : OneTimeSecretRecord
     {
         var now = Now;
+        var hashes = Hashes(code.Trim());
+        var match = await db.Set<T>().AsNoTracking()
+            .Where(s => s.FlowId == flowId && s.Method == Code && hashes.Contains(s.Hash))
+            .FirstOrDefaultAsync(ct);
+        if (match is not null)
+        {
+            var id = match.Id;
+            var redeemed = await db.Set<T>()
+                .Where(s => s.Id == id && s.UsedAt == null && s.ExpiresAt > now && s.Attempts < maxAttempts)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.UsedAt, now).SetProperty(s => s.Attempts, s => s.Attempts + 1), ct);
+            if (redeemed == 1)
+            {
+                match.UsedAt = now;
+                match.Attempts++;
+                return new(SecretOutcome.Valid, match);
+            }
+        }
+
         var live = db.Set<T>().Where(s => s.FlowId == flowId && s.Method == Code && s.UsedAt == null && s.ExpiresAt > now);
         await live.ExecuteUpdateAsync(u => u.SetProperty(s => s.Attempts, s => s.Attempts + 1), ct);
         var candidates = await live.AsNoTracking().ToListAsync(ct);
         if (candidates.Count == 0)
             return new(SecretOutcome.Invalid, null);
-
-        var hashes = Hashes(code.Trim());
-        var match = candidates.FirstOrDefault(c => hashes.Any(h => Same(h, c.Hash)));
-        if (match is null)
-            return new(candidates.All(c => c.Attempts > maxAttempts) ? SecretOutcome.TooManyAttempts : SecretOutcome.Invalid, null);
-        if (match.Attempts > maxAttempts)
+        // The right code, still unused, refused above: its guesses are spent.
+        if (match is not null && candidates.Any(c => c.Id == match.Id))
             return new(SecretOutcome.TooManyAttempts, null);
-        return await ConsumeAsync(match, now, ct) ? new(SecretOutcome.Valid, match) : new(SecretOutcome.Invalid, null);
+        return new(candidates.All(c => c.Attempts > maxAttempts) ? SecretOutcome.TooManyAttempts : SecretOutcome.Invalid, null);
     }
 
     /// <summary>Redeems a link token of a flow; null when it is unknown, expired or already used.</summary>
@@ -117,7 +141,4 @@ public sealed class OneTimeSecrets(AppDbContext db, ConfigStore configStore, Tim
         secret.UsedAt = now;
         return changed == 1;
     }
-
-    private static bool Same(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
 }

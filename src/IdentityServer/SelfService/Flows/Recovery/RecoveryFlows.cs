@@ -185,6 +185,8 @@ public sealed class RecoveryFlows(
             throw submission.Fail();
         }
 
+        // Guesses count per flow: a new code starts where the earlier ones left off.
+        var attempts = await secrets.AttemptsAsync<RecoverySecret>(flow.Id, ct);
         db.RemoveRange(await db.Set<RecoverySecret>().Where(s => s.FlowId == flow.Id).ToListAsync(ct));
         var address = await db.IdentityRecoveryAddresses.SingleOrDefaultAsync(a => a.Via == via && a.Value == value, ct);
         if (address is null)
@@ -202,7 +204,7 @@ public sealed class RecoveryFlows(
             var identity = await identities.FindAsync(address.IdentityId, ct)
                 ?? throw new InvalidOperationException("A recovery address without its identity.");
             var lifespan = strategy.Lifespan(Config);
-            var secret = Issue(flow.Id, identity.Id, address.Id, strategy.Method, lifespan, admin: false);
+            var secret = Issue(flow.Id, identity.Id, address.Id, strategy.Method, lifespan, admin: false, attempts);
             var data = new JsonObject
             {
                 ["To"] = address.Value,
@@ -223,14 +225,14 @@ public sealed class RecoveryFlows(
     }
 
     /// <summary>Adds a new secret for the flow to the unit of work and returns it in clear text.</summary>
-    public string Issue(Guid flowId, Guid identityId, Guid? addressId, string method, TimeSpan lifespan, bool admin)
+    public string Issue(Guid flowId, Guid identityId, Guid? addressId, string method, TimeSpan lifespan, bool admin, int attempts = 0)
     {
         var now = secrets.Now;
         var secret = method == OneTimeSecrets.Code ? OneTimeSecrets.NewCode() : OneTimeSecrets.NewToken();
         db.Add(new RecoverySecret
         {
             Id = Guid.NewGuid(), FlowId = flowId, IdentityId = identityId, AddressId = addressId, Method = method,
-            IssuedByAdmin = admin, Hash = secrets.Hash(secret), ExpiresAt = now + lifespan, CreatedAt = now,
+            IssuedByAdmin = admin, Hash = secrets.Hash(secret), ExpiresAt = now + lifespan, CreatedAt = now, Attempts = attempts,
         });
         return secret;
     }

@@ -29,17 +29,15 @@ public static class RegistrationTraits
     }
 
     /// <summary>
-    /// The submitted traits, also written into the trait inputs so the form shows them again. Form posts carry
-    /// only text: numbers and checkboxes become JSON numbers and booleans as the identity schema says (also for
-    /// traits sent as hidden inputs). Traits that are not an object are returned as sent, for the schema check to refuse.
+    /// The submitted traits, also written into the trait inputs so the form shows them again. Form posts are
+    /// typed by the identity schema (<see cref="FormTraits"/>). Traits that are not an object are returned as
+    /// sent, for the schema check to refuse.
     /// </summary>
     public static JsonNode Read(FlowSubmission submission, IdentitySchema schema)
     {
-        var sent = submission.Body["traits"];
+        var sent = FormTraits.Decode(submission.Http.Request, submission.Body, schema);
         if (sent is not null and not JsonObject) return sent.DeepClone();
         var traits = sent as JsonObject ?? new JsonObject();
-        if (submission.Http.Request.HasFormContentType)
-            CoerceFormValues(schema, traits);
         SetValues(submission.Ui, traits);
         return traits;
     }
@@ -60,21 +58,6 @@ public static class RegistrationTraits
             var name = string.Join('.', problem.Pointer.TrimStart('#').Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries));
             if (name.Length == 0) ui.AddMessage(message);
             else ui.AddMessageTo(name, message);
-        }
-    }
-
-    private static void CoerceFormValues(IdentitySchema schema, JsonObject traits)
-    {
-        foreach (var trait in TraitsNodeBuilder.Build(schema, null))
-        {
-            var path = trait.Name[Prefix.Length..].Split('.');
-            JsonNode? parent = traits;
-            foreach (var segment in path[..^1]) parent = parent is JsonObject o ? o[segment] : null;
-            if (parent is not JsonObject holder || holder[path[^1]] is not JsonValue value || !value.TryGetValue<string>(out var text)) continue;
-            if (trait.Type == "number" && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-                holder[path[^1]] = number % 1 == 0 && Math.Abs(number) < long.MaxValue ? JsonValue.Create((long)number) : JsonValue.Create(number);
-            else if (trait.Type == "checkbox")
-                holder[path[^1]] = text is "true" or "on" or "1";
         }
     }
 

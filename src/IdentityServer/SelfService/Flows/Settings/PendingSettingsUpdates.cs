@@ -78,19 +78,8 @@ public sealed class PendingSettingsUpdates(ConfigStore configStore, Hosting.Serv
             flow.InternalContext = context.Count == 0 ? null : context.ToJsonString();
     }
 
-    private CookieOptions CookieOptions(HttpContext http, TimeSpan? maxAge)
-    {
-        var config = configStore.Current;
-        return new CookieOptions
-        {
-            HttpOnly = true,
-            Secure = PublicUrls.BaseUrl(config, http).Scheme == "https" && !(config.Dev || serve.Dev),
-            SameSite = SameSiteMode.Lax,
-            Path = string.IsNullOrEmpty(config.Cookies.Path) ? "/" : config.Cookies.Path,
-            Domain = string.IsNullOrEmpty(config.Cookies.Domain) ? null : config.Cookies.Domain,
-            MaxAge = maxAge,
-        };
-    }
+    private CookieOptions CookieOptions(HttpContext http, TimeSpan? maxAge) =>
+        Security.CookieSettings.Shared(configStore.Current, serve.Dev, maxAge);
 
     private static JsonObject ParseContext(FlowRecord flow) =>
         flow.InternalContext is { } json && JsonNode.Parse(json) is JsonObject o ? o : new JsonObject();

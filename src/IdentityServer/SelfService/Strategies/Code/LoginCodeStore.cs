@@ -30,6 +30,8 @@ public sealed class LoginCodeStore(AppDbContext db, OneTimeSecrets secrets, Conf
     public async Task<IReadOnlyList<(CodeAddress Target, string Code)>> IssueAsync(Guid flowId, Guid? identityId,
         IReadOnlyList<CodeAddress> targets, CancellationToken ct)
     {
+        // Guesses count per flow: the new codes start where the flow's earlier codes left off.
+        var attempts = await secrets.AttemptsAsync<LoginCode>(flowId, ct);
         await db.Set<LoginCode>().Where(c => c.FlowId == flowId).ExecuteDeleteAsync(ct);
         var now = secrets.Now;
         var lifespan = config.Current.SelfService.Methods.Code.Config.Lifespan;
@@ -40,7 +42,7 @@ public sealed class LoginCodeStore(AppDbContext db, OneTimeSecrets secrets, Conf
             db.Add(new LoginCode
             {
                 Id = Guid.NewGuid(), FlowId = flowId, Method = OneTimeSecrets.Code, Hash = secrets.Hash(code), ExpiresAt = now + lifespan,
-                CreatedAt = now, IdentityId = identityId, Address = target.Address, Channel = target.Channel,
+                CreatedAt = now, IdentityId = identityId, Address = target.Address, Channel = target.Channel, Attempts = attempts,
             });
             issued.Add((target, code));
         }

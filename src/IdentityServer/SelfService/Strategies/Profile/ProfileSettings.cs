@@ -30,14 +30,12 @@ public sealed class ProfileSettings(IdentitySchemaRegistry schemas, IIdentitySch
 
     public async Task UpdateAsync(FlowSubmission submission, SettingsContext context, CancellationToken ct)
     {
-        var traits = submission.Body["traits"] switch
+        var traits = FormTraits.Decode(submission.Http.Request, submission.Body, await schemas.GetAsync(context.Identity.SchemaId, ct)) switch
         {
             JsonObject { Count: > 0 } o => o,
             null or JsonObject => throw SettingsErrors.NoValueChanges(),
             var other => throw Errors.KratosError.BadRequest($"The field `traits` must be an object, not {IdentityDraft.Kind(other)}."),
         };
-        if (submission.Http.Request.HasFormContentType)
-            CoerceFormValues(submission.Ui, traits);
         foreach (var node in submission.Ui.Nodes.Where(n => n.Group == UiNodeGroups.Profile && n.Name?.StartsWith("traits.", StringComparison.Ordinal) == true))
             node.SetValue(ValueAt(traits, node.Name!["traits.".Length..].Split('.')));
 
@@ -87,24 +85,6 @@ public sealed class ProfileSettings(IdentitySchemaRegistry schemas, IIdentitySch
         var node = submission.Ui.Find(name, UiNodeGroups.Profile);
         if (node is not null) node.Messages.Add(message);
         else submission.Ui.AddMessage(message);
-    }
-
-    /// <summary>Form posts carry only text; numbers and checkboxes become JSON numbers and booleans as the form says.</summary>
-    private static void CoerceFormValues(UiContainer ui, JsonObject traits)
-    {
-        foreach (var node in ui.Nodes.Where(n => n.Group == UiNodeGroups.Profile))
-        {
-            if (node.Name is not { } name || !name.StartsWith("traits.", StringComparison.Ordinal)) continue;
-            var path = name["traits.".Length..].Split('.');
-            JsonNode? parent = traits;
-            foreach (var segment in path[..^1]) parent = parent is JsonObject o ? o[segment] : null;
-            if (parent is not JsonObject holder || holder[path[^1]] is not JsonValue value || !value.TryGetValue<string>(out var text)) continue;
-            var type = node.Attributes["type"]?.GetValue<string>();
-            if (type == "number" && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-                holder[path[^1]] = number % 1 == 0 && Math.Abs(number) < long.MaxValue ? JsonValue.Create((long)number) : JsonValue.Create(number);
-            else if (type == "checkbox")
-                holder[path[^1]] = text is "true" or "on" or "1";
-        }
     }
 
     private static JsonNode? ValueAt(JsonObject traits, string[] path)
